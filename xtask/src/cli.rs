@@ -1,0 +1,102 @@
+//! Command-line flags and dispatch. `main.rs` only calls `run`; tests call it in-process.
+
+use std::ffi::OsString;
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::report::Format;
+use crate::verify::{self, VerifyOptions, EXIT_CANNOT_RUN, EXIT_CLEAN};
+
+/// Build, check and preview the calsync guide.
+#[derive(Debug, Parser)]
+#[command(name = "cargo xtask", version, about, long_about = None)]
+pub struct Flags {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct RootArg {
+    /// The guide tree: a folder with book.toml and guide.yaml (default: this repository)
+    #[arg(long, value_name = "DIR", default_value_os_t = crate::project_root())]
+    pub root: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Render the guide to target/book/ with mdBook (no install needed)
+    Build {
+        #[command(flatten)]
+        root: RootArg,
+    },
+    /// Render the guide and serve it on 127.0.0.1, rebuilding when a source changes
+    Serve {
+        #[command(flatten)]
+        root: RootArg,
+        /// The port to listen on (0 picks a free one)
+        #[arg(long, default_value_t = 3000)]
+        port: u16,
+    },
+    /// Regenerate snippets/ from guide.yaml (--check: only report what is out of date)
+    Snippets {
+        #[command(flatten)]
+        root: RootArg,
+        /// Change nothing; exit 1 if a snippet differs from what guide.yaml generates
+        #[arg(long)]
+        check: bool,
+    },
+    /// Run every check: YAML, SUMMARY.md, book build (and more); exit 0 clean, 1 findings, 2 cannot run
+    Verify {
+        #[command(flatten)]
+        root: RootArg,
+        /// Skip the checks that need the network
+        #[arg(long)]
+        offline: bool,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+}
+
+/// Parses `args` (without the program name) and runs the command; returns the exit code.
+pub fn run<I, T>(args: I, out: &mut dyn Write, colour: bool) -> u8
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let args =
+        std::iter::once(OsString::from("cargo xtask")).chain(args.into_iter().map(Into::into));
+    let flags = match Flags::try_parse_from(args) {
+        Ok(flags) => flags,
+        Err(error) => {
+            let _ = write!(out, "{}", error.render());
+            return if error.use_stderr() {
+                EXIT_CANNOT_RUN
+            } else {
+                EXIT_CLEAN
+            };
+        }
+    };
+    match flags.command {
+        Command::Build { root } => crate::build::build(&root.root, out, colour),
+        Command::Serve { root, port } => crate::serve::serve(&root.root, port, out, colour),
+        Command::Snippets { root, check } => {
+            crate::snippets::command::run(&root.root, check, out, colour)
+        }
+        Command::Verify {
+            root,
+            offline,
+            format,
+        } => verify::verify(
+            &root.root,
+            &VerifyOptions {
+                offline,
+                format,
+                colour,
+            },
+            out,
+        ),
+    }
+}

@@ -1,0 +1,259 @@
+//! Reading `guide.yaml` into the typed schema, with every error at `guide.yaml:LINE:COL`.
+
+use std::path::Path;
+
+use crate::diagnostic::Diagnostic;
+use crate::model::schema::{EditionStatus, Expectation, Guide};
+use crate::model::settings::Settings;
+use crate::suggest;
+
+/// The YAML file every guide tree has at its root.
+pub const GUIDE_FILE: &str = "guide.yaml";
+
+/// A source of truth far larger than this is a mistake (or an attack), not a guide.
+pub const MAX_GUIDE_BYTES: usize = 4 * 1024 * 1024;
+
+/// `guide.yaml`, parsed, with its text kept for locating values.
+#[derive(Debug, Clone)]
+pub struct LoadedGuide {
+    pub text: String,
+    pub guide: Guide,
+    pub settings: Settings,
+}
+
+/// Reads and parses `ROOT/guide.yaml`.
+pub fn load_guide(root: &Path) -> Result<LoadedGuide, Diagnostic> {
+    let path = root.join(GUIDE_FILE);
+    let bytes = std::fs::read(&path).map_err(|error| {
+        Diagnostic::error("yaml", format!("cannot read {GUIDE_FILE}: {error}"))
+            .in_file(GUIDE_FILE)
+            .hint("every guide tree needs a guide.yaml next to its book.toml; pass --root to point at another tree")
+    })?;
+    if bytes.len() > MAX_GUIDE_BYTES {
+        return Err(Diagnostic::error(
+            "yaml",
+            format!(
+                "{GUIDE_FILE} is {} bytes, more than the {MAX_GUIDE_BYTES} this tool reads",
+                bytes.len()
+            ),
+        )
+        .in_file(GUIDE_FILE)
+        .hint(
+            "the source of truth should be a few kilobytes; check that the right file was saved",
+        ));
+    }
+    let text = String::from_utf8(bytes).map_err(|error| {
+        let valid = error.utf8_error().valid_up_to();
+        let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
+        Diagnostic::error("yaml", "the file is not valid UTF-8")
+            .at_span(GUIDE_FILE, &text, valid..valid + 1)
+            .hint("save the file as UTF-8")
+    })?;
+    parse_guide(&text)
+}
+
+/// Parses the text of a `guide.yaml`: YAML syntax, the schema, then rules the schema cannot say.
+pub fn parse_guide(text: &str) -> Result<LoadedGuide, Diagnostic> {
+    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let bom = text.len() - body.len();
+    if body.lines().all(|line| {
+        let line = line.trim();
+        line.is_empty() || line.starts_with('#') || line == "---"
+    }) {
+        return Err(Diagnostic::error("yaml", "the file is empty")
+            .in_file(GUIDE_FILE)
+            .hint("start from the guide.yaml in the repository root; its schema is xtask/src/model/schema.rs"));
+    }
+    let guide: Guide = serde_yaml::from_str(body).map_err(|error| yaml_error(text, bom, &error))?;
+    let value: serde_yaml::Value =
+        serde_yaml::from_str(body).map_err(|error| yaml_error(text, bom, &error))?;
+    validate(text, &guide)?;
+    Ok(LoadedGuide {
+        text: text.to_string(),
+        guide,
+        settings: Settings::from_yaml(&value),
+    })
+}
+
+fn yaml_error(text: &str, bom: usize, error: &serde_yaml::Error) -> Diagnostic {
+    let message = strip_position_suffix(&error.to_string());
+    let offset = error
+        .location()
+        .map_or(0, |location| location.index() + bom);
+    let mut diagnostic =
+        Diagnostic::error("yaml", message.clone()).at_span(GUIDE_FILE, text, offset..offset + 1);
+    if let Some(hint) = unknown_field_hint(&message) {
+        diagnostic = diagnostic.hint(hint);
+    } else if message.starts_with("duplicate") {
+        diagnostic = diagnostic
+            .hint("each key may appear once in a mapping; delete or merge the second one");
+    } else {
+        diagnostic =
+            diagnostic.hint("the schema, with every field explained, is xtask/src/model/schema.rs");
+    }
+    diagnostic
+}
+
+/// serde_yaml appends " at line L column C"; we print our own location instead.
+fn strip_position_suffix(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(at) => message[..at].to_string(),
+        None => message.to_string(),
+    }
+}
+
+/// Turns serde's "unknown field `x`, expected one of `a`, `b`" into "did you mean `a`?".
+fn unknown_field_hint(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (wrong, expected) = rest.split_once('`')?;
+    let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    Some(match suggest::closest(wrong, candidates.iter().copied()) {
+        Some(best) => format!("did you mean `{best}`?"),
+        None => format!("allowed here: {}", candidates.join(", ")),
+    })
+}
+
+/// Rules across fields: unique ids, known formats, a current edition first.
+fn validate(text: &str, guide: &Guide) -> Result<(), Diagnostic> {
+    let problem = |needle: &str, message: String, hint: &str| {
+        let offset = text.find(needle).unwrap_or(0);
+        Diagnostic::error("yaml", message)
+            .at_span(GUIDE_FILE, text, offset..offset + needle.len().max(1))
+            .hint(hint.to_string())
+    };
+    if !is_semver(&guide.release) {
+        return Err(problem(
+            &guide.release,
+            format!("release `{}` is not a semantic version", guide.release),
+            "write MAJOR.MINOR.PATCH, e.g. 1.2.0",
+        ));
+    }
+    let mut url_ids = std::collections::BTreeSet::new();
+    for entry in &guide.urls {
+        if !url_ids.insert(entry.id.as_str()) {
+            return Err(problem(
+                &format!("id: {}", entry.id),
+                format!("two URLs have the id `{}`", entry.id),
+                "ids name setting keys (urls.<id>.url) and must be unique",
+            ));
+        }
+        if !(entry.url.starts_with("https://") || entry.url.starts_with("http://")) {
+            return Err(problem(
+                &entry.url,
+                format!("URL `{}` is not http(s)", entry.url),
+                "readers may only be sent to http:// or https:// addresses",
+            ));
+        }
+        if (entry.expect == Expectation::Redirect) != entry.redirect_to.is_some() {
+            return Err(problem(
+                &entry.url,
+                format!(
+                    "URL `{}`: `redirect_to` goes with `expect: redirect`, and only with it",
+                    entry.id
+                ),
+                "add redirect_to: <final address prefix>, or change expect",
+            ));
+        }
+    }
+    let mut edition_ids = std::collections::BTreeSet::new();
+    for edition in &guide.editions {
+        if !edition_ids.insert(edition.id.as_str()) {
+            return Err(problem(
+                &format!("id: {}", edition.id),
+                format!("two editions have the id `{}`", edition.id),
+                "edition ids must be unique",
+            ));
+        }
+        if !is_iso_date(&edition.last_verified) {
+            return Err(problem(
+                &edition.last_verified,
+                format!("last_verified `{}` is not a date", edition.last_verified),
+                "write YYYY-MM-DD, e.g. 2026-11-24",
+            ));
+        }
+        if edition.dir.is_empty()
+            || !edition
+                .dir
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        {
+            return Err(problem(
+                &format!("dir: {}", edition.dir),
+                format!(
+                    "edition dir `{}` must be lowercase letters, digits and dashes",
+                    edition.dir
+                ),
+                "the dir is a folder under book/ and a published URL path",
+            ));
+        }
+    }
+    match guide.editions.first() {
+        None => Err(problem(
+            "editions",
+            "there are no editions".into(),
+            "add at least the current edition",
+        )),
+        Some(first) if first.status != EditionStatus::Current => Err(problem(
+            &format!("id: {}", first.id),
+            format!("the first edition `{}` is not current", first.id),
+            "list editions newest first: the site opens on the first one",
+        )),
+        Some(_) => Ok(()),
+    }
+}
+
+fn is_semver(text: &str) -> bool {
+    let core = text.split(['-', '+']).next().unwrap_or("");
+    let parts: Vec<&str> = core.split('.').collect();
+    parts.len() == 3
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
+fn is_iso_date(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+        return false;
+    }
+    let number = |range: std::ops::Range<usize>| text[range].parse::<u32>().ok();
+    matches!(
+        (number(0..4), number(5..7), number(8..10)),
+        (Some(_), Some(1..=12), Some(1..=31))
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn position_suffix_is_removed() {
+        assert_eq!(
+            strip_position_suffix(
+                "invalid type: integer `4`, expected a string at line 3 column 7"
+            ),
+            "invalid type: integer `4`, expected a string"
+        );
+    }
+
+    #[test]
+    fn unknown_field_suggests_the_closest() {
+        let message =
+            "unknown field `exchange_sever`, expected one of `product`, `exchange_server`";
+        assert_eq!(
+            unknown_field_hint(message).as_deref(),
+            Some("did you mean `exchange_server`?")
+        );
+    }
+
+    #[test]
+    fn dates_and_versions() {
+        assert!(is_iso_date("2026-11-24"));
+        assert!(!is_iso_date("24 Nov 2026"));
+        assert!(!is_iso_date("2026-13-01"));
+        assert!(is_semver("1.0.0"));
+        assert!(is_semver("1.2.3-rc.1"));
+        assert!(!is_semver("1.0"));
+    }
+}

@@ -1,0 +1,105 @@
+//! Rendering the guide with mdBook used as a library, so nobody installs mdBook by hand.
+//!
+//! mdBook only *logs* some real problems (a missing `{{#include}}` file, for one) and still
+//! succeeds; as a library it logs into the void. We collect its warnings and errors and fail the
+//! build on them, so a broken include can never be published.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use mdbook_driver::MDBook;
+use tracing::field::{Field, Visit};
+use tracing::{span, Event, Level, Metadata, Subscriber};
+
+use crate::diagnostic::Diagnostic;
+use crate::model::load::LoadedGuide;
+
+const CHECK: &str = "build";
+
+/// Renders the book under `root` and returns the folder holding its HTML.
+pub fn build_book(root: &Path, guide: &LoadedGuide) -> Result<PathBuf, Vec<Diagnostic>> {
+    crate::model::book::load_config(root)?;
+    let root = root.canonicalize().map_err(|error| {
+        vec![Diagnostic::error(
+            CHECK,
+            format!("cannot open {}: {error}", root.display()),
+        )]
+    })?;
+    let collector = MdBookLog::default();
+    let logged = collector.messages.clone();
+    let outcome = tracing::subscriber::with_default(collector, || -> anyhow::Result<PathBuf> {
+        let mut book = MDBook::load(&root)?;
+        book.with_preprocessor(crate::site::EditionPreprocessor::new(&guide.guide));
+        book.build()?;
+        Ok(book.build_dir_for("html"))
+    });
+    let mut problems: Vec<Diagnostic> = logged
+        .lock()
+        .expect("the log collector never panics while holding its lock")
+        .iter()
+        .map(|message| {
+            Diagnostic::error(CHECK, format!("mdBook: {message}"))
+                .hint("mdBook only logged this, but a published book must not hide it")
+        })
+        .collect();
+    match outcome {
+        Ok(html_dir) if problems.is_empty() => Ok(html_dir),
+        Ok(_) => Err(problems),
+        Err(error) => {
+            problems.insert(
+                0,
+                Diagnostic::error(CHECK, format!("mdBook could not build the book: {error:#}"))
+                    .hint("see the message above; a chapter listed in SUMMARY.md may be missing"),
+            );
+            Err(problems)
+        }
+    }
+}
+
+/// A `tracing` subscriber that keeps mdBook's warnings and errors.
+#[derive(Default)]
+struct MdBookLog {
+    messages: Arc<Mutex<Vec<String>>>,
+}
+
+impl Subscriber for MdBookLog {
+    fn enabled(&self, metadata: &Metadata<'_>) -> bool {
+        *metadata.level() <= Level::WARN
+    }
+
+    fn new_span(&self, _: &span::Attributes<'_>) -> span::Id {
+        span::Id::from_u64(1)
+    }
+
+    fn record(&self, _: &span::Id, _: &span::Record<'_>) {}
+
+    fn record_follows_from(&self, _: &span::Id, _: &span::Id) {}
+
+    fn event(&self, event: &Event<'_>) {
+        let mut message = MessageText::default();
+        event.record(&mut message);
+        if let Ok(mut messages) = self.messages.lock() {
+            messages.push(message.0);
+        }
+    }
+
+    fn enter(&self, _: &span::Id) {}
+
+    fn exit(&self, _: &span::Id) {}
+}
+
+#[derive(Default)]
+struct MessageText(String);
+
+impl Visit for MessageText {
+    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+        if !self.0.is_empty() {
+            self.0.push(' ');
+        }
+        if field.name() == "message" {
+            self.0.push_str(&format!("{value:?}"));
+        } else {
+            self.0.push_str(&format!("{}={value:?}", field.name()));
+        }
+    }
+}

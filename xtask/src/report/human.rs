@@ -1,0 +1,68 @@
+//! Human output: `file:line:col: error[check]: message`, the source line with a caret under the
+//! span, then the expected and found values and a hint. Coloured only when asked (a TTY).
+
+use std::fmt::Write as _;
+
+use crate::diagnostic::{Diagnostic, Severity};
+
+pub fn render(diagnostic: &Diagnostic, colour: bool) -> String {
+    let paint = |code: &str, text: &str| {
+        if colour {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    };
+    let (label, code) = match diagnostic.severity {
+        Severity::Error => ("error", "1;31"),
+        Severity::Warning => ("warning", "1;33"),
+    };
+    let mut out = String::new();
+    if let Some(location) = &diagnostic.location {
+        let _ = write!(
+            out,
+            "{}:{}:{}: ",
+            location.file.display(),
+            location.line,
+            location.column
+        );
+    }
+    let _ = writeln!(
+        out,
+        "{}: {}",
+        paint(code, &format!("{label}[{}]", diagnostic.check)),
+        diagnostic.message
+    );
+    if let (Some(location), Some(snippet)) = (&diagnostic.location, &diagnostic.snippet) {
+        let number = location.line.to_string();
+        let gutter = " ".repeat(number.len());
+        let _ = writeln!(out, "{gutter} |");
+        let _ = writeln!(out, "{number} | {}", snippet.line_text);
+        let _ = writeln!(
+            out,
+            "{gutter} | {}{}",
+            " ".repeat(location.column - 1),
+            paint(code, &"^".repeat(snippet.underline))
+        );
+    }
+    let indent = diagnostic
+        .location
+        .as_ref()
+        .map_or(1, |l| l.line.to_string().len() + 1);
+    let pad = " ".repeat(indent);
+    if let Some(expected) = &diagnostic.expected {
+        let _ = writeln!(out, "{pad}= expected: {expected}");
+    }
+    if let Some(found) = &diagnostic.found {
+        let _ = writeln!(out, "{pad}= found:    {found}");
+    }
+    if let Some(detail) = &diagnostic.detail {
+        for line in detail.lines() {
+            let _ = writeln!(out, "{pad}  {line}");
+        }
+    }
+    if let Some(hint) = &diagnostic.hint {
+        let _ = writeln!(out, "{pad}= {}: {hint}", paint("1;36", "hint"));
+    }
+    out
+}

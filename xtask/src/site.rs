@@ -1,0 +1,139 @@
+//! What every published page carries: the edition switcher, the legacy banner, the release and
+//! the edition's "last verified" date. An in-process mdBook preprocessor adds them, so the
+//! markdown stays clean and the facts come from `guide.yaml`.
+//!
+//! The switcher is plain links (no JavaScript): it works with a keyboard and without scripts.
+//! A page links to the same page in another edition when that edition has it, else to the
+//! edition's start page.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use mdbook_driver::book::{Book, BookItem};
+use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
+
+use crate::model::schema::{EditionStatus, Guide};
+
+pub struct EditionPreprocessor {
+    guide: Guide,
+}
+
+impl EditionPreprocessor {
+    pub fn new(guide: &Guide) -> EditionPreprocessor {
+        EditionPreprocessor {
+            guide: guide.clone(),
+        }
+    }
+}
+
+impl Preprocessor for EditionPreprocessor {
+    fn name(&self) -> &str {
+        "calsync-editions"
+    }
+
+    fn run(&self, _: &PreprocessorContext, mut book: Book) -> anyhow::Result<Book> {
+        let pages: BTreeSet<PathBuf> = book
+            .iter()
+            .filter_map(|item| match item {
+                BookItem::Chapter(chapter) => chapter.path.clone(),
+                _ => None,
+            })
+            .collect();
+        book.for_each_chapter_mut(|chapter| {
+            if let Some(path) = &chapter.path {
+                let header = page_header(&self.guide, &pages, path);
+                let footer = page_footer(&self.guide, path);
+                chapter.content = format!("{header}\n\n{}\n\n{footer}\n", chapter.content);
+            }
+        });
+        Ok(book)
+    }
+
+    fn supports_renderer(&self, renderer: &str) -> anyhow::Result<bool> {
+        Ok(renderer == "html")
+    }
+}
+
+/// The edition a page belongs to: its first folder names an edition's `dir`.
+pub fn edition_of<'g>(guide: &'g Guide, page: &Path) -> Option<&'g crate::model::schema::Edition> {
+    let first = page.components().next()?.as_os_str().to_str()?;
+    if page.components().count() < 2 {
+        return None;
+    }
+    guide.editions.iter().find(|edition| edition.dir == first)
+}
+
+/// The switcher, plus the legacy banner on legacy pages.
+pub fn page_header(guide: &Guide, pages: &BTreeSet<PathBuf>, page: &Path) -> String {
+    let here = edition_of(guide, page);
+    let to_root = "../".repeat(page.components().count() - 1);
+    let mut html = String::from(
+        "<nav class=\"edition-switcher\" aria-label=\"Guide edition\">\n<span class=\"edition-label\">Edition:</span>\n<ul>\n",
+    );
+    for edition in &guide.editions {
+        let same_page = here.and_then(|_| page.strip_prefix(page.components().next()?).ok());
+        let target = same_page
+            .map(|rest| Path::new(&edition.dir).join(rest))
+            .filter(|candidate| pages.contains(candidate))
+            .unwrap_or_else(|| Path::new(&edition.dir).join("index.md"));
+        let href = format!("{to_root}{}", target.with_extension("html").display());
+        let current = here.is_some_and(|h| h.id == edition.id);
+        let aria = if current {
+            " aria-current=\"page\""
+        } else {
+            ""
+        };
+        let legacy = if edition.status == EditionStatus::Legacy {
+            " class=\"legacy\""
+        } else {
+            ""
+        };
+        html.push_str(&format!(
+            "<li><a href=\"{href}\"{aria}{legacy} data-edition=\"{}\">{}</a></li>\n",
+            edition.id,
+            escape(&edition.title)
+        ));
+    }
+    html.push_str("</ul>\n</nav>");
+    if let Some(edition) = here.filter(|e| e.status == EditionStatus::Legacy) {
+        let current = &guide.editions[0];
+        html.push_str(&format!(
+            "\n\n<div class=\"legacy-banner\" role=\"note\">\n<p><strong>Legacy edition: this no longer works with Exchange Online.</strong> \
+             These are the {year} steps for {ios}, kept so you can recognise old instructions. \
+             Microsoft began retiring Basic authentication on {began} and removed it for good in {gone}; \
+             an app password cannot connect the iPhone to {product} any more.</p>\n\
+             <p><a href=\"{to_root}{dir}/index.html\">Use the current edition ({title}) instead</a>.</p>\n</div>",
+            year = "2018",
+            ios = escape(&edition.ios),
+            began = escape(&guide.history.basic_auth_disabling_began),
+            gone = escape(&guide.history.basic_auth_gone_for_good),
+            product = escape(&guide.service.product),
+            dir = current.dir,
+            title = escape(&current.title),
+        ));
+    }
+    html
+}
+
+/// The release, and when this edition was last checked on a real device.
+pub fn page_footer(guide: &Guide, page: &Path) -> String {
+    let verified = edition_of(guide, page)
+        .map(|edition| {
+            format!(
+                " · This edition was last verified on {}",
+                edition.last_verified
+            )
+        })
+        .unwrap_or_default();
+    format!(
+        "<footer class=\"guide-release\">\n<p>Guide release {}{verified}.</p>\n</footer>",
+        escape(&guide.release)
+    )
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
