@@ -47,13 +47,16 @@ pub enum Command {
         #[arg(long)]
         check: bool,
     },
-    /// Run every check: YAML, SUMMARY.md, book build (and more); exit 0 clean, 1 findings, 2 cannot run
+    /// Run every check (YAML, SUMMARY.md, settings drift, URLs, secrets, snippets, build); exit 0 clean, 1 findings, 2 cannot run
     Verify {
         #[command(flatten)]
         root: RootArg,
         /// Skip the checks that need the network
         #[arg(long)]
         offline: bool,
+        /// Rewrite values that drifted from guide.yaml (only those; atomically), then check
+        #[arg(long)]
+        fix: bool,
         /// Output format
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
@@ -88,11 +91,13 @@ where
         Command::Verify {
             root,
             offline,
+            fix,
             format,
         } => verify::verify(
             &root.root,
             &VerifyOptions {
                 offline,
+                fix,
                 format,
                 colour,
             },

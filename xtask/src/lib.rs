@@ -10,6 +10,7 @@ pub mod build;
 pub mod checks;
 pub mod cli;
 pub mod diagnostic;
+pub mod fix;
 pub mod fsutil;
 pub mod line_index;
 pub mod markdown;

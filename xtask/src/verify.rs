@@ -3,7 +3,7 @@
 
 use std::io::Write;
 use std::path::Path;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crate::checks::{self, Outcome};
 use crate::diagnostic::{self, Diagnostic};
@@ -19,6 +19,8 @@ pub const EXIT_CANNOT_RUN: u8 = 2;
 pub struct VerifyOptions {
     /// Skip checks that need the network.
     pub offline: bool,
+    /// Rewrite drifted values to guide.yaml's before checking.
+    pub fix: bool,
     pub format: Format,
     pub colour: bool,
 }
@@ -33,8 +35,11 @@ struct Run<'o> {
 }
 
 impl Run<'_> {
-    fn record(&mut self, check: &str, started: Instant, outcome: Outcome) {
-        let elapsed = started.elapsed();
+    fn human(&self) -> bool {
+        self.options.format == Format::Human
+    }
+
+    fn record(&mut self, check: &str, elapsed: Duration, outcome: Outcome) {
         let errors = outcome.diagnostics.iter().filter(|d| d.is_error()).count();
         let warnings = outcome.diagnostics.len() - errors;
         let status = if errors > 0 { "FAIL" } else { "ok" };
@@ -43,10 +48,10 @@ impl Run<'_> {
             (0, w) => format!("{}; {w} warning(s)", outcome.summary),
             (e, w) => format!("{e} error(s), {w} warning(s)"),
         };
-        if self.options.format == Format::Human {
+        if self.human() {
             let _ = writeln!(
                 self.out,
-                "  {status:<5} {check:<10} {detail} ({} ms)",
+                "  {status:<5} {check:<9} {detail} ({} ms)",
                 elapsed.as_millis()
             );
         }
@@ -58,9 +63,16 @@ impl Run<'_> {
         self.diagnostics.extend(outcome.diagnostics);
     }
 
+    /// Times `check` and records its outcome.
+    fn run(&mut self, name: &str, check: impl FnOnce() -> Outcome) {
+        let started = Instant::now();
+        let outcome = check();
+        self.record(name, started.elapsed(), outcome);
+    }
+
     fn skip(&mut self, check: &str, why: &str) {
-        if self.options.format == Format::Human {
-            let _ = writeln!(self.out, "  {:<5} {check:<10} {why}", "skip");
+        if self.human() {
+            let _ = writeln!(self.out, "  {:<5} {check:<9} {why}", "skip");
         }
     }
 
@@ -68,31 +80,23 @@ impl Run<'_> {
         diagnostic::sort(&mut self.diagnostics);
         let errors = self.diagnostics.iter().filter(|d| d.is_error()).count();
         let warnings = self.diagnostics.len() - errors;
-        match self.options.format {
-            Format::Json => {
-                let _ = self
-                    .out
-                    .write_all(report::json::render(&self.diagnostics, &self.timings).as_bytes());
+        if self.human() {
+            for diagnostic in &self.diagnostics {
+                let rendered = report::human::render(diagnostic, self.options.colour);
+                let _ = write!(self.out, "\n{rendered}");
             }
-            Format::Human => {
-                for diagnostic in &self.diagnostics {
-                    let _ = writeln!(self.out);
-                    let _ = self.out.write_all(
-                        report::human::render(diagnostic, self.options.colour).as_bytes(),
-                    );
-                }
-                let _ = writeln!(
-                    self.out,
-                    "\nverify: {errors} error(s), {warnings} warning(s) in {} ms",
-                    self.started.elapsed().as_millis()
-                );
-            }
+            let _ = writeln!(
+                self.out,
+                "\nverify: {errors} error(s), {warnings} warning(s) in {} ms",
+                self.started.elapsed().as_millis()
+            );
+        } else {
+            let document = report::json::render(&self.diagnostics, &self.timings);
+            let _ = self.out.write_all(document.as_bytes());
         }
         if report::github::enabled() {
             for diagnostic in &self.diagnostics {
-                let _ = self
-                    .out
-                    .write_all(report::github::render(diagnostic).as_bytes());
+                let _ = self.out.write_all(report::github::render(diagnostic).as_bytes());
             }
         }
         if could_not_run {
@@ -114,100 +118,98 @@ pub fn verify(root: &Path, options: &VerifyOptions, out: &mut dyn Write) -> u8 {
         diagnostics: Vec::new(),
         started: Instant::now(),
     };
-    if options.format == Format::Human {
+    if run.human() {
         let _ = writeln!(run.out, "verify: guide at {}", root.display());
+    }
+    if options.fix {
+        if let Err(problem) = fix_first(root, &mut run) {
+            run.diagnostics.push(problem);
+            return run.finish(true);
+        }
     }
 
     let started = Instant::now();
     let tree = match GuideTree::load(root) {
         Ok(tree) => tree,
         Err(problems) => {
-            run.record(
-                "load",
-                started,
-                Outcome {
-                    summary: String::new(),
-                    diagnostics: problems,
-                },
-            );
+            run.record("load", started.elapsed(), Outcome {
+                summary: String::new(),
+                diagnostics: problems,
+            });
             return run.finish(true);
         }
     };
     let guide = &tree.yaml.guide;
-    run.record(
-        "load",
-        started,
-        Outcome {
-            summary: format!(
-                "guide.yaml ({} settings, {} URLs, {} editions), {} chapters",
-                tree.yaml.settings.keys().count(),
-                guide.urls.len(),
-                guide.editions.len(),
-                tree.book.chapters.len()
-            ),
-            diagnostics: Vec::new(),
-        },
-    );
+    run.record("load", started.elapsed(), Outcome {
+        summary: format!(
+            "guide.yaml ({} settings, {} URLs, {} editions), {} chapters",
+            tree.yaml.settings.keys().count(),
+            guide.urls.len(),
+            guide.editions.len(),
+            tree.book.chapters.len()
+        ),
+        diagnostics: Vec::new(),
+    });
 
-    let started = Instant::now();
-    let summary = checks::summary::check(&tree.book);
-    run.record(
-        "summary",
-        started,
-        Outcome {
-            summary: format!(
-                "{} chapters, all listed in SUMMARY.md",
-                tree.book.chapters.len()
-            ),
-            diagnostics: summary,
-        },
-    );
+    run.run("summary", || Outcome {
+        summary: format!("{} chapters, all listed in SUMMARY.md", tree.book.chapters.len()),
+        diagnostics: checks::summary::check(&tree.book),
+    });
+    run.run("include", || Outcome {
+        summary: format!("{} includes, all present inside the repository", tree.includes.len()),
+        diagnostics: checks::includes::check(&tree),
+    });
 
-    let started = Instant::now();
-    run.record(
-        "include",
-        started,
-        Outcome {
-            summary: format!(
-                "{} includes, all inside the repository and present",
-                tree.includes.len()
-            ),
-            diagnostics: checks::includes::check(&tree),
-        },
-    );
+    let markdown = checks::check_markdown(&tree);
+    let files = markdown.files;
+    run.record("settings", markdown.settings_time, Outcome {
+        summary: format!("{} marked values in {files} files match guide.yaml", markdown.markers),
+        diagnostics: markdown.settings,
+    });
+    run.record("urls", markdown.urls_time, Outcome {
+        summary: format!("{} addresses in {files} files, all declared in guide.yaml", markdown.uses.len()),
+        diagnostics: markdown.urls,
+    });
+    run.record("secrets", markdown.secrets_time, Outcome {
+        summary: format!("nothing credential-shaped in {files} files and guide.yaml"),
+        diagnostics: markdown.secrets,
+    });
 
-    let started = Instant::now();
-    let generated = crate::snippets::generate(guide);
-    run.record(
-        "snippets",
-        started,
+    run.run("snippets", || {
+        let generated = crate::snippets::generate(guide);
         Outcome {
             summary: format!("{} generated snippets match guide.yaml", generated.len()),
             diagnostics: checks::snippets::check(&generated, &tree.snippets),
-        },
-    );
-
-    let started = Instant::now();
-    let outcome = match render::build_book(root, &tree.yaml) {
+        }
+    });
+    run.run("build", || match render::build_book(root, &tree.yaml) {
         Ok(html_dir) => Outcome {
-            summary: format!(
-                "rendered to {}",
-                html_dir
-                    .strip_prefix(root.canonicalize().unwrap_or_default())
-                    .unwrap_or(&html_dir)
-                    .display()
-            ),
+            summary: format!("rendered {}", html_dir.display()),
             diagnostics: Vec::new(),
         },
         Err(problems) => Outcome {
             summary: String::new(),
             diagnostics: problems,
         },
-    };
-    run.record("build", started, outcome);
+    });
 
     if options.offline {
-        run.skip("urls", "--offline: the online URL check needs the network");
+        run.skip("online", "--offline: the online URL check needs the network");
     }
     run.finish(false)
+}
+
+/// The `--fix` pass: applies mechanical fixes before the checks run.
+fn fix_first(root: &Path, run: &mut Run<'_>) -> Result<(), Diagnostic> {
+    let Ok(tree) = GuideTree::load(root) else {
+        // The checks below report why the tree does not load.
+        return Ok(());
+    };
+    let findings = checks::check_markdown(&tree);
+    let fixed = crate::fix::apply(root, &findings.settings, run.out)?;
+    if run.human() {
+        let count: usize = fixed.iter().map(|f| f.fixes).sum();
+        let _ = writeln!(run.out, "fix: {count} value(s) rewritten in {} file(s)", fixed.len());
+    }
+    Ok(())
 }

@@ -1,14 +1,82 @@
 //! Every check is a function over the loaded guide that returns diagnostics; none does I/O.
 
+pub mod external_urls;
+pub mod extract;
 pub mod includes;
+pub mod secrets;
+pub mod settings;
 pub mod snippets;
 pub mod summary;
 
+use std::collections::BTreeSet;
+use std::time::{Duration, Instant};
+
 use crate::diagnostic::Diagnostic;
+use crate::model::book::SourceFile;
+use crate::model::load::GUIDE_FILE;
+use crate::model::GuideTree;
+use external_urls::UrlUse;
 
 /// What one check found, and a one-line account of what it looked at.
 #[derive(Debug, Default)]
 pub struct Outcome {
     pub summary: String,
     pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The findings of the checks that read the markdown, from one extraction per file.
+#[derive(Debug, Default)]
+pub struct MarkdownFindings {
+    pub settings: Vec<Diagnostic>,
+    pub urls: Vec<Diagnostic>,
+    pub secrets: Vec<Diagnostic>,
+    /// Where each external address is used, for the URL report.
+    pub uses: Vec<UrlUse>,
+    pub markers: usize,
+    pub files: usize,
+    /// Time spent per check (the shared extraction counts for settings).
+    pub settings_time: Duration,
+    pub urls_time: Duration,
+    pub secrets_time: Duration,
+}
+
+/// The markdown readers see: every chapter and every file a chapter includes.
+pub fn markdown_sources(tree: &GuideTree) -> impl Iterator<Item = &SourceFile> {
+    tree.book.chapters.iter().chain(tree.included.iter())
+}
+
+/// Runs the settings, external-URL and secrets checks over every markdown source.
+pub fn check_markdown(tree: &GuideTree) -> MarkdownFindings {
+    let declared_list: Vec<&str> = tree.yaml.guide.urls.iter().map(|u| u.url.as_str()).collect();
+    let declared: BTreeSet<&str> = declared_list.iter().copied().collect();
+    let mut findings = MarkdownFindings::default();
+    let yaml = SourceFile {
+        path: GUIDE_FILE.into(),
+        text: tree.yaml.text.clone(),
+    };
+    for file in markdown_sources(tree) {
+        let started = Instant::now();
+        let found = extract::extract(&file.text);
+        findings.markers += found.labelled.len();
+        findings.files += 1;
+        findings
+            .settings
+            .extend(settings::check_file(file, &found, &tree.yaml.settings));
+        let extracted = Instant::now();
+        let (diagnostics, uses) = external_urls::check_file(file, &found, &declared);
+        findings.urls.extend(diagnostics);
+        findings.uses.extend(uses);
+        let urls_checked = Instant::now();
+        findings.secrets.extend(secrets::check(file));
+        findings.settings_time += extracted - started;
+        findings.urls_time += urls_checked - extracted;
+        findings.secrets_time += urls_checked.elapsed();
+    }
+    findings.urls.extend(external_urls::unused(
+        &tree.yaml.text,
+        &declared_list,
+        &findings.uses,
+    ));
+    findings.secrets.extend(secrets::check(&yaml));
+    findings
 }

@@ -1,0 +1,272 @@
+//! The drift extractor: finds every setting marker in a markdown file, with the value it labels
+//! and the byte spans of both, by walking pulldown-cmark's events with their source offsets.
+//!
+//! A marker is `<!-- setting: KEY -->` placed directly after (no space) an inline code span, a
+//! bold or an italic span. It comes *after* the value because an HTML comment at the start of a
+//! line opens an HTML block in CommonMark and would swallow the value. A marker that labels
+//! nothing, or has no key, is reported rather than ignored.
+
+use std::ops::Range;
+
+use pulldown_cmark::{Event, Tag, TagEnd};
+
+use crate::markdown;
+
+/// A value labelled by a marker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Labelled {
+    pub key: String,
+    /// The value as readers see it (code span contents, or the text of a bold/italic span).
+    pub value: String,
+    /// The bytes holding the value, without the backticks or asterisks around it.
+    pub value_span: Range<usize>,
+    /// Whether `value_span` holds exactly `value`, so a fix can replace it byte for byte.
+    pub plain: bool,
+    pub kind: ValueKind,
+    pub marker_span: Range<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueKind {
+    Code,
+    Emphasis,
+}
+
+/// A marker that could not be read, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadMarker {
+    pub span: Range<usize>,
+    pub problem: MarkerProblem,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MarkerProblem {
+    /// No code, bold or italic span ends right where the marker starts.
+    LabelsNothing,
+    /// `<!-- setting: -->` without a key.
+    NoKey,
+    /// The marker opens a line, so CommonMark read it as an HTML block.
+    StartsALine,
+}
+
+/// A link, image or autolink target with its span.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkTarget {
+    pub target: String,
+    pub span: Range<usize>,
+}
+
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Extracted {
+    pub labelled: Vec<Labelled>,
+    pub bad_markers: Vec<BadMarker>,
+    pub links: Vec<LinkTarget>,
+}
+
+const MARKER_WORD: &str = "setting:";
+
+/// The key of a marker comment, `Some("")` for a marker without a key, `None` for other HTML.
+pub fn marker_key(html: &str) -> Option<&str> {
+    let inner = html.trim().strip_prefix("<!--")?.strip_suffix("-->")?.trim();
+    let key = inner.strip_prefix(MARKER_WORD)?.trim();
+    Some(key)
+}
+
+/// The value span an inline element leaves behind, for a marker that may follow it.
+struct Candidate {
+    end: usize,
+    value: String,
+    value_span: Range<usize>,
+    plain: bool,
+    kind: ValueKind,
+}
+
+pub fn extract(text: &str) -> Extracted {
+    let mut out = Extracted::default();
+    let mut last: Option<Candidate> = None;
+    // Text collected inside the currently open bold/italic spans, innermost last.
+    let mut open_emphasis: Vec<(Range<usize>, String)> = Vec::new();
+    for (event, span) in markdown::parser(text).into_offset_iter() {
+        match event {
+            Event::Code(code) => {
+                for (_, collected) in &mut open_emphasis {
+                    collected.push_str(&code);
+                }
+                let inner = code_inner_span(text, span.clone());
+                last = Some(Candidate {
+                    end: span.end,
+                    plain: text[inner.clone()] == *code,
+                    value: code.into_string(),
+                    value_span: inner,
+                    kind: ValueKind::Code,
+                });
+            }
+            Event::Start(Tag::Strong | Tag::Emphasis) => {
+                open_emphasis.push((span, String::new()));
+            }
+            Event::End(TagEnd::Strong | TagEnd::Emphasis) => {
+                if let Some((outer, collected)) = open_emphasis.pop() {
+                    for (_, parent) in &mut open_emphasis {
+                        parent.push_str(&collected);
+                    }
+                    let inner = emphasis_inner_span(text, outer.clone());
+                    last = Some(Candidate {
+                        end: outer.end,
+                        plain: text[inner.clone()] == collected,
+                        value: collected,
+                        value_span: inner,
+                        kind: ValueKind::Emphasis,
+                    });
+                }
+            }
+            Event::Text(piece) => {
+                for (_, collected) in &mut open_emphasis {
+                    collected.push_str(&piece);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                for (_, collected) in &mut open_emphasis {
+                    collected.push(' ');
+                }
+            }
+            Event::InlineHtml(html) => match marker_key(&html) {
+                Some("") => out.bad_markers.push(BadMarker {
+                    span,
+                    problem: MarkerProblem::NoKey,
+                }),
+                Some(key) => match last.take().filter(|c| c.end == span.start) {
+                    Some(candidate) => out.labelled.push(Labelled {
+                        key: key.to_string(),
+                        value: candidate.value,
+                        value_span: candidate.value_span,
+                        plain: candidate.plain,
+                        kind: candidate.kind,
+                        marker_span: span,
+                    }),
+                    None => out.bad_markers.push(BadMarker {
+                        span,
+                        problem: MarkerProblem::LabelsNothing,
+                    }),
+                },
+                None => {}
+            },
+            Event::Html(html) => {
+                if let Some(at) = html.find("<!--") {
+                    let end = html[at..].find("-->").map_or(html.len(), |e| at + e + 3);
+                    if marker_key(&html[at..end]).is_some() {
+                        out.bad_markers.push(BadMarker {
+                            span: span.start + at..span.start + end,
+                            problem: MarkerProblem::StartsALine,
+                        });
+                    }
+                }
+            }
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+                out.links.push(LinkTarget {
+                    target: dest_url.into_string(),
+                    span,
+                });
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The bytes between the backticks of a code span, minus the one space CommonMark strips.
+fn code_inner_span(text: &str, span: Range<usize>) -> Range<usize> {
+    let raw = &text[span.clone()];
+    let ticks = raw.bytes().take_while(|&b| b == b'`').count();
+    let mut start = span.start + ticks;
+    let mut end = span.end - ticks.min(raw.len() - ticks);
+    let inner = &text[start..end];
+    if inner.len() >= 2 && inner.starts_with(' ') && inner.ends_with(' ') && inner.trim() != "" {
+        start += 1;
+        end -= 1;
+    }
+    start..end
+}
+
+/// The bytes between the `**`/`*`/`_` delimiters of a bold or italic span.
+fn emphasis_inner_span(text: &str, span: Range<usize>) -> Range<usize> {
+    let raw = text[span.clone()].as_bytes();
+    let delimiter = raw[0];
+    let open = raw.iter().take_while(|&&b| b == delimiter).count();
+    let close = raw.iter().rev().take_while(|&&b| b == delimiter).count();
+    let width = open.min(close).min(raw.len() / 2);
+    span.start + width..span.end - width
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_marker_after_a_code_span_labels_it() {
+        let text = "Server: `outlook.office365.com`<!-- setting: service.exchange_server -->.";
+        let found = extract(text);
+        assert_eq!(found.bad_markers, []);
+        let labelled = &found.labelled[0];
+        assert_eq!(labelled.key, "service.exchange_server");
+        assert_eq!(labelled.value, "outlook.office365.com");
+        assert_eq!(&text[labelled.value_span.clone()], "outlook.office365.com");
+        assert!(labelled.plain);
+    }
+
+    #[test]
+    fn a_marker_after_bold_text_labels_the_whole_text() {
+        let text = "Open **Settings → Apps**<!-- setting: k --> now";
+        let labelled = &extract(text).labelled[0];
+        assert_eq!(labelled.value, "Settings → Apps");
+        assert_eq!(&text[labelled.value_span.clone()], "Settings → Apps");
+        assert_eq!(labelled.kind, ValueKind::Emphasis);
+    }
+
+    #[test]
+    fn a_space_before_the_marker_means_it_labels_nothing() {
+        let found = extract("`a` <!-- setting: k -->");
+        assert_eq!(found.labelled, []);
+        assert_eq!(found.bad_markers[0].problem, MarkerProblem::LabelsNothing);
+    }
+
+    #[test]
+    fn a_marker_opening_a_line_is_reported() {
+        let found = extract("<!-- setting: k -->`a`\n");
+        assert_eq!(found.labelled, []);
+        assert_eq!(found.bad_markers[0].problem, MarkerProblem::StartsALine);
+    }
+
+    #[test]
+    fn a_marker_without_a_key_is_reported() {
+        let found = extract("`a`<!-- setting: -->");
+        assert_eq!(found.bad_markers[0].problem, MarkerProblem::NoKey);
+    }
+
+    #[test]
+    fn double_backticks_and_padding_spaces() {
+        let text = "``  `x` ``<!-- setting: k -->";
+        let labelled = &extract(text).labelled[0];
+        assert_eq!(labelled.value, " `x` ");
+        assert!(labelled.plain);
+    }
+
+    #[test]
+    fn markers_in_table_cells_work() {
+        let text = "| a | b |\n| --- | --- |\n| Server | `x.example`<!-- setting: k --> |\n";
+        assert_eq!(extract(text).labelled[0].value, "x.example");
+    }
+
+    #[test]
+    fn other_comments_are_not_markers() {
+        let found = extract("`a`<!-- just a note -->");
+        assert_eq!(found.labelled, []);
+        assert_eq!(found.bad_markers, []);
+    }
+
+    #[test]
+    fn links_are_collected() {
+        let found = extract("[x](https://a.example/) <https://b.example/>");
+        let targets: Vec<&str> = found.links.iter().map(|l| l.target.as_str()).collect();
+        assert_eq!(targets, ["https://a.example/", "https://b.example/"]);
+    }
+}
