@@ -246,7 +246,7 @@ mod tests {
     fn double_backticks_and_padding_spaces() {
         let text = "``  `x` ``<!-- setting: k -->";
         let labelled = &extract(text).labelled[0];
-        assert_eq!(labelled.value, " `x` ");
+        assert_eq!(labelled.value, " `x`");
         assert!(labelled.plain);
     }
 

@@ -140,7 +140,7 @@ mod tests {
 
     #[test]
     fn app_password_shapes() {
-        assert_eq!(findings("use qwkrtzplmnbvcxd here").len(), 1);
+        assert_eq!(findings("use qwkrtzplmnbvcxdf here").len(), 1);
         assert_eq!(findings("use qwkr tzpl mnbv cxdf here").len(), 1);
         assert!(findings("responsibilities internationally").is_empty());
         assert!(findings("xxxxxxxxxxxxxxxx abcdefghijklmnop").is_empty());

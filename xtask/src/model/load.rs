@@ -76,22 +76,56 @@ pub fn parse_guide(text: &str) -> Result<LoadedGuide, Diagnostic> {
 }
 
 fn yaml_error(text: &str, bom: usize, error: &serde_yaml::Error) -> Diagnostic {
-    let message = strip_position_suffix(&error.to_string());
-    let offset = error
-        .location()
-        .map_or(0, |location| location.index() + bom);
-    let mut diagnostic =
-        Diagnostic::error("yaml", message.clone()).at_span(GUIDE_FILE, text, offset..offset + 1);
-    if let Some(hint) = unknown_field_hint(&message) {
-        diagnostic = diagnostic.hint(hint);
-    } else if message.starts_with("duplicate") {
-        diagnostic = diagnostic
-            .hint("each key may appear once in a mapping; delete or merge the second one");
+    let mut message = strip_position_suffix(&error.to_string());
+    let mut offset = error.location().map_or(0, |location| location.index() + bom);
+    let mut width = 1;
+    let hint;
+    if let Some((wrong, suggestion)) = unknown_field(&message) {
+        width = wrong.len();
+        message = message[..message.find(", expected").unwrap_or(message.len())].to_string();
+        hint = suggestion;
+    } else if let Some(key) = duplicate_field(&message) {
+        // serde points at the start of the mapping; point at the second occurrence instead.
+        if let Some(second) = second_key_occurrence(text, offset, key) {
+            offset = second;
+            width = key.len();
+        }
+        hint = "each key may appear once in a mapping; delete or merge the second one".to_string();
     } else {
-        diagnostic =
-            diagnostic.hint("the schema, with every field explained, is xtask/src/model/schema.rs");
+        hint = "the schema, with every field explained, is xtask/src/model/schema.rs".to_string();
     }
-    diagnostic
+    Diagnostic::error("yaml", message)
+        .at_span(GUIDE_FILE, text, offset..offset + width)
+        .hint(hint)
+}
+
+/// The key named by serde's "duplicate field `x`".
+fn duplicate_field(message: &str) -> Option<&str> {
+    let rest = &message[message.find("duplicate field `")? + "duplicate field `".len()..];
+    rest.split('`').next()
+}
+
+/// The offset of the second `key:` at the indentation of the mapping that starts at `from`.
+fn second_key_occurrence(text: &str, from: usize, key: &str) -> Option<usize> {
+    let line_start = text[..from].rfind('\n').map_or(0, |i| i + 1);
+    let indent = from - line_start;
+    let mut seen = 0;
+    let mut offset = line_start;
+    for line in text[line_start..].split_inclusive('\n') {
+        let trimmed = line.trim_start_matches(' ');
+        let this_indent = line.len() - trimmed.len();
+        if !trimmed.trim().is_empty() && !trimmed.starts_with('#') && this_indent < indent {
+            break;
+        }
+        if this_indent == indent && trimmed.strip_prefix(key).is_some_and(|r| r.trim_start().starts_with(':')) {
+            seen += 1;
+            if seen == 2 {
+                return Some(offset + this_indent);
+            }
+        }
+        offset += line.len();
+    }
+    None
 }
 
 /// serde_yaml appends " at line L column C"; we print our own location instead.
@@ -102,15 +136,17 @@ fn strip_position_suffix(message: &str) -> String {
     }
 }
 
-/// Turns serde's "unknown field `x`, expected one of `a`, `b`" into "did you mean `a`?".
-fn unknown_field_hint(message: &str) -> Option<String> {
-    let rest = message.strip_prefix("unknown field `")?;
+/// From serde's "unknown field `x`, expected one of `a`, `b`": the wrong name and a hint.
+fn unknown_field(message: &str) -> Option<(&str, String)> {
+    let rest = &message[message.find("unknown field `")? + "unknown field `".len()..];
     let (wrong, expected) = rest.split_once('`')?;
     let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
-    Some(match suggest::closest(wrong, candidates.iter().copied()) {
+    let hint = match suggest::closest(wrong, candidates.iter().copied()) {
         Some(best) => format!("did you mean `{best}`?"),
+        None if candidates.is_empty() => "remove it: no fields are allowed here".to_string(),
         None => format!("allowed here: {}", candidates.join(", ")),
-    })
+    };
+    Some((wrong, hint))
 }
 
 /// Rules across fields: unique ids, known formats, a current edition first.
@@ -239,12 +275,18 @@ mod tests {
 
     #[test]
     fn unknown_field_suggests_the_closest() {
-        let message =
-            "unknown field `exchange_sever`, expected one of `product`, `exchange_server`";
+        let message = "service: unknown field `exchange_sever`, expected one of `product`, `exchange_server`";
         assert_eq!(
-            unknown_field_hint(message).as_deref(),
-            Some("did you mean `exchange_server`?")
+            unknown_field(message),
+            Some(("exchange_sever", "did you mean `exchange_server`?".to_string()))
         );
+    }
+
+    #[test]
+    fn the_second_occurrence_of_a_duplicate_key_is_found() {
+        let text = "a:\n  b: 1\n  c:\n    b: 9\n  b: 2\nd: 3\n";
+        let mapping = text.find("b: 1").unwrap();
+        assert_eq!(second_key_occurrence(text, mapping, "b"), text.find("b: 2"));
     }
 
     #[test]

@@ -1,0 +1,60 @@
+//! Helpers shared by the integration tests: fixture guide trees and running xtask in-process.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use tempfile::TempDir;
+
+pub fn fixtures_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// A fresh copy of `tests/fixtures/base` with each named overlay copied over it, so a test can
+/// write, fix and build without touching the repository.
+pub fn fixture(overlays: &[&str]) -> TempDir {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    copy_tree(&fixtures_dir().join("base"), dir.path());
+    for overlay in overlays {
+        copy_tree(&fixtures_dir().join(overlay), dir.path());
+    }
+    dir
+}
+
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap_or_else(|e| panic!("{}: {e}", from.display())) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            if entry.file_name() != "target" {
+                copy_tree(&entry.path(), &target);
+            }
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Runs `cargo xtask ARGS` in-process; returns the exit code and everything printed.
+pub fn xtask(args: &[&str]) -> (u8, String) {
+    let mut out = Vec::new();
+    let code = xtask::cli::run(args.iter().copied(), &mut out, false);
+    (code, String::from_utf8(out).expect("xtask prints UTF-8"))
+}
+
+/// `cargo xtask verify --offline --root DIR` plus `extra` arguments.
+pub fn verify(root: &Path, extra: &[&str]) -> (u8, String) {
+    let root = root.to_str().unwrap();
+    let mut args = vec!["verify", "--offline", "--root", root];
+    args.extend_from_slice(extra);
+    xtask(&args)
+}
+
+/// The `file:line:col: severity[check]: message` lines of human output.
+pub fn diagnostic_lines(output: &str) -> Vec<String> {
+    output
+        .lines()
+        .filter(|line| line.contains(": error[") || line.contains(": warning[") || line.starts_with("error[") || line.starts_with("warning["))
+        .map(str::to_string)
+        .collect()
+}

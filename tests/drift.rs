@@ -1,0 +1,188 @@
+//! The drift check and its friends (undeclared URLs, credentials, markers), one fixture per rule,
+//! and `verify --fix`.
+
+mod common;
+
+use common::{diagnostic_lines, fixture, verify};
+
+#[test]
+fn matching_values_pass() {
+    let tree = fixture(&[]);
+    let (code, output) = verify(tree.path(), &[]);
+    assert_eq!(code, 0, "{output}");
+    assert!(output.contains("5 marked values in 5 files match guide.yaml"), "{output}");
+}
+
+#[test]
+fn a_drifted_value_names_file_line_column_expected_and_found() {
+    let tree = fixture(&["drifted-value"]);
+    let (code, output) = verify(tree.path(), &[]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!("drifted_value", report_without_timings(&output));
+}
+
+#[test]
+fn an_unknown_key_suggests_the_closest_key() {
+    let tree = fixture(&["unknown-key"]);
+    let (code, output) = verify(tree.path(), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        diagnostic_lines(&output),
+        ["book/current/index.md:3:56: error[settings]: unknown setting `editions.current.acounts_path`: guide.yaml has no such key"]
+    );
+    assert!(output.contains("hint: did you mean `editions.current.accounts_path`?"), "{output}");
+}
+
+#[test]
+fn an_undeclared_url_is_an_error() {
+    let tree = fixture(&["undeclared-url"]);
+    let (code, output) = verify(tree.path(), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        diagnostic_lines(&output),
+        ["book/current/index.md:5:12: error[urls]: https://login.microsoftonline.com/ is not declared in guide.yaml"]
+    );
+}
+
+#[test]
+fn a_declared_url_no_page_uses_is_a_warning() {
+    let tree = fixture(&[]);
+    let chapter = tree.path().join("book/current/index.md");
+    let text = std::fs::read_to_string(&chapter).unwrap();
+    std::fs::write(&chapter, text.replace("Then test in <https://outlook.office.com/calendar/>.\n", "")).unwrap();
+    let (code, output) = verify(tree.path(), &[]);
+    assert_eq!(code, 0, "warnings do not fail: {output}");
+    assert!(
+        output.contains("guide.yaml:32:10: warning[urls]: https://outlook.office.com/calendar/ is declared but no page uses it"),
+        "{output}"
+    );
+}
+
+#[test]
+fn credential_shaped_text_is_reported() {
+    let tree = fixture(&["credential"]);
+    let (code, output) = verify(tree.path(), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        diagnostic_lines(&output),
+        [
+            "book/current/index.md:5:5: error[secrets]: `jane.doe@fabrikam-industries.com` looks like a real email address",
+            "book/current/index.md:5:65: error[secrets]: `qwkrtzplmnbvcxdf` looks like an app password",
+        ]
+    );
+}
+
+#[test]
+fn drift_inside_an_included_snippet_is_reported_at_the_snippet_line() {
+    let tree = fixture(&["drift-in-snippet"]);
+    let (code, output) = verify(tree.path(), &[]);
+    assert_eq!(code, 1);
+    let lines = diagnostic_lines(&output);
+    assert!(
+        lines.contains(&"snippets/current/steps.md:13:15: error[settings]: setting editions.current.steps.2.enter.1.value: expected \"you@contoso.com\", found \"you@contoso.co\"".to_string()),
+        "{output}"
+    );
+    assert!(
+        lines.iter().any(|l| l.starts_with("snippets/current/steps.md:13:1: error[snippets]")),
+        "the hand edit is also a stale snippet:\n{output}"
+    );
+}
+
+#[test]
+fn misplaced_and_empty_markers_are_reported() {
+    let tree = fixture(&["bad-marker"]);
+    let (_, output) = verify(tree.path(), &[]);
+    assert_eq!(
+        diagnostic_lines(&output),
+        [
+            "book/current/index.md:3:57: error[settings]: this setting marker does not directly follow a value",
+            "book/current/index.md:4:1: error[settings]: this setting marker starts a line, so it opens an HTML block and labels nothing",
+            "book/current/index.md:5:26: error[settings]: this setting marker names no key",
+        ]
+    );
+}
+
+#[test]
+fn dangerous_links_are_refused() {
+    let tree = fixture(&["bad-link"]);
+    let (_, output) = verify(tree.path(), &[]);
+    let lines = diagnostic_lines(&output);
+    assert!(
+        lines.contains(&"book/current/index.md:5:8: error[urls]: link to a `javascript:` address; readers may only be sent to http(s) pages".to_string()),
+        "{output}"
+    );
+    assert!(
+        lines.contains(&"book/current/index.md:5:52: error[urls]: this address carries a user name or password (user@host)".to_string()),
+        "{output}"
+    );
+}
+
+#[test]
+fn fix_rewrites_only_the_drifted_bytes_and_a_second_run_is_a_no_op() {
+    let tree = fixture(&["drifted-value"]);
+    let chapter = tree.path().join("book/current/add-account.md");
+    let before = std::fs::read_to_string(&chapter).unwrap();
+
+    let (code, output) = verify(tree.path(), &["--fix"]);
+    assert_eq!(code, 0, "after fixing, the guide is clean:\n{output}");
+    assert!(
+        output.contains("fixed book/current/add-account.md:5:16: \"outlook.office.com\" → \"outlook.office365.com\""),
+        "{output}"
+    );
+    let after = std::fs::read_to_string(&chapter).unwrap();
+    assert_eq!(after, before.replace("`outlook.office.com`", "`outlook.office365.com`"));
+    insta::assert_snapshot!("fixed_add_account", after);
+
+    let (code, output) = verify(tree.path(), &["--fix"]);
+    assert_eq!(code, 0);
+    assert!(output.contains("fix: 0 value(s) rewritten in 0 file(s)"), "{output}");
+    assert_eq!(std::fs::read_to_string(&chapter).unwrap(), after);
+}
+
+#[test]
+fn fix_keeps_crlf_line_endings_and_other_bytes() {
+    let tree = fixture(&["drifted-value"]);
+    let chapter = tree.path().join("book/current/add-account.md");
+    let crlf = std::fs::read_to_string(&chapter).unwrap().replace('\n', "\r\n");
+    std::fs::write(&chapter, &crlf).unwrap();
+    let (code, output) = verify(tree.path(), &["--fix"]);
+    assert_eq!(code, 0, "{output}");
+    assert_eq!(
+        std::fs::read_to_string(&chapter).unwrap(),
+        crlf.replace("`outlook.office.com`", "`outlook.office365.com`")
+    );
+}
+
+#[test]
+fn fix_on_a_read_only_file_fails_cleanly_and_writes_nothing() {
+    let tree = fixture(&["drifted-value"]);
+    let chapter = tree.path().join("book/current/add-account.md");
+    let before = std::fs::read(&chapter).unwrap();
+    let mut permissions = std::fs::metadata(&chapter).unwrap().permissions();
+    permissions.set_readonly(true);
+    std::fs::set_permissions(&chapter, permissions).unwrap();
+
+    let (code, output) = verify(tree.path(), &["--fix"]);
+    assert_eq!(code, 2, "{output}");
+    assert!(output.contains("cannot write book/current/add-account.md"), "{output}");
+    assert!(output.contains("nothing was changed in this file"), "{output}");
+    assert_eq!(std::fs::read(&chapter).unwrap(), before);
+    let leftovers: Vec<_> = std::fs::read_dir(chapter.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|name| name.to_string_lossy().starts_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left behind: {leftovers:?}");
+}
+
+/// The diagnostics part of the human report (check lines carry timings, which vary).
+fn report_without_timings(output: &str) -> String {
+    output
+        .split_once("\n\n")
+        .map(|(_, diagnostics)| diagnostics)
+        .unwrap_or("")
+        .lines()
+        .filter(|line| !line.starts_with("verify: "))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
