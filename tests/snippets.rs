@@ -1,0 +1,146 @@
+//! Generated instructions: snapshots of every edition's steps and settings table, the committed
+//! files kept in step with the YAML, and the rendered HTML of one step list.
+
+mod common;
+
+use xtask::model::load::{load_guide, parse_guide};
+use xtask::snippets::{generate, settings_table, steps};
+
+fn repository_guide() -> xtask::model::schema::Guide {
+    load_guide(&xtask::project_root()).expect("guide.yaml loads").guide
+}
+
+#[test]
+fn every_edition_has_snapshotted_steps_and_settings() {
+    let guide = repository_guide();
+    for edition in &guide.editions {
+        insta::assert_snapshot!(format!("steps_{}", edition.id), steps(edition));
+        insta::assert_snapshot!(format!("settings_{}", edition.id), settings_table(&guide, edition));
+    }
+}
+
+#[test]
+fn committed_snippets_match_the_yaml() {
+    let root = xtask::project_root();
+    let mut stale = Vec::new();
+    for file in generate(&repository_guide()) {
+        let path = root.join(&file.path);
+        if std::fs::read_to_string(&path).ok().as_deref() != Some(file.contents.as_str()) {
+            // Like rust-analyzer's ensure_file_contents: fix it locally, but fail so it gets committed.
+            if std::env::var_os("CI").is_none() {
+                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                std::fs::write(&path, &file.contents).unwrap();
+            }
+            stale.push(file.path.display().to_string());
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "snippets were out of date with guide.yaml: {stale:?}\nrun `cargo xtask snippets` (done for you outside CI) and commit them"
+    );
+}
+
+#[test]
+fn generation_is_deterministic() {
+    let guide = repository_guide();
+    assert_eq!(generate(&guide), generate(&guide));
+}
+
+#[test]
+fn renaming_one_menu_label_changes_exactly_the_lines_that_show_it() {
+    let root = xtask::project_root();
+    let yaml = std::fs::read_to_string(root.join("guide.yaml")).unwrap();
+    let before = generate(&parse_guide(&yaml).unwrap().guide);
+    let renamed = yaml.replacen(
+        "    steps:\n      - title: Open the list of calendar accounts\n        menu: [Settings, Apps, Calendar, Calendar Accounts]",
+        "    steps:\n      - title: Open the list of calendar accounts\n        menu: [Settings, Apps, Calendar, Accounts]",
+        1,
+    );
+    assert_ne!(yaml, renamed, "the test's YAML edit must apply");
+    let after = generate(&parse_guide(&renamed).unwrap().guide);
+
+    let mut changed = Vec::new();
+    for (old, new) in before.iter().zip(&after) {
+        for (line_number, (a, b)) in old.contents.lines().zip(new.contents.lines()).enumerate() {
+            if a != b {
+                changed.push(format!("{}:{}: {b}", old.path.display(), line_number + 1));
+            }
+        }
+    }
+    assert_eq!(
+        changed,
+        ["snippets/current/steps.md:6:    **Settings → Apps → Calendar → Accounts**<!-- setting: editions.current.steps.1.menu -->"]
+    );
+}
+
+#[test]
+fn verify_fails_until_snippets_are_regenerated() {
+    let tree = common::fixture(&[]);
+    let yaml_path = tree.path().join("guide.yaml");
+    let yaml = std::fs::read_to_string(&yaml_path).unwrap();
+    std::fs::write(&yaml_path, yaml.replace("text: Open Settings.", "text: Open the Settings app.")).unwrap();
+
+    let (code, output) = common::verify(tree.path(), &[]);
+    assert_eq!(code, 1, "{output}");
+    assert!(output.contains("snippets/current/steps.md:4:1: error[snippets]: this snippet differs"), "{output}");
+    assert!(output.contains("-   Open Settings."), "the report shows a diff:\n{output}");
+    assert!(output.contains("+   Open the Settings app."), "{output}");
+    assert!(output.contains("run `cargo xtask snippets`"), "{output}");
+
+    let root = tree.path().to_str().unwrap();
+    assert_eq!(common::xtask(&["snippets", "--check", "--root", root]).0, 1);
+    assert_eq!(common::xtask(&["snippets", "--root", root]).0, 0);
+    let (code, output) = common::verify(tree.path(), &[]);
+    assert_eq!(code, 0, "{output}");
+}
+
+#[test]
+fn snippets_removes_files_no_edition_generates() {
+    let tree = common::fixture(&[]);
+    let orphan = tree.path().join("snippets/retired-edition/steps.md");
+    std::fs::create_dir_all(orphan.parent().unwrap()).unwrap();
+    std::fs::write(&orphan, "old\n").unwrap();
+    let (_, output) = common::verify(tree.path(), &[]);
+    assert!(output.contains("snippets/retired-edition/steps.md:1:1: error[snippets]: guide.yaml generates no such snippet"), "{output}");
+    let (code, _) = common::xtask(&["snippets", "--root", tree.path().to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert!(!orphan.exists());
+}
+
+#[test]
+fn the_rendered_html_of_the_current_steps() {
+    let tree = copy_of_repository_guide();
+    let (code, output) = common::xtask(&["build", "--root", tree.path().to_str().unwrap()]);
+    assert_eq!(code, 0, "{output}");
+    let html = std::fs::read_to_string(tree.path().join("target/book/current/add-account.html")).unwrap();
+    let start = html.find("<ol>").expect("the steps are an ordered list");
+    let end = html[start..].find("</ol>").unwrap() + start + "</ol>".len();
+    insta::assert_snapshot!("current_steps_html", normalise_html(&html[start..end]));
+}
+
+/// A temporary copy of the files the repository's guide is built from.
+fn copy_of_repository_guide() -> tempfile::TempDir {
+    let root = xtask::project_root();
+    let dir = tempfile::tempdir().unwrap();
+    for folder in ["book", "snippets", "theme"] {
+        common::copy_tree(&root.join(folder), &dir.path().join(folder));
+    }
+    for file in ["book.toml", "guide.yaml", "CHANGELOG.md"] {
+        std::fs::copy(root.join(file), dir.path().join(file)).unwrap();
+    }
+    dir
+}
+
+/// Removes what changes between builds without a change in rendering (none today but asset
+/// hashes, which step lists do not contain); keeps one element per line for readable diffs.
+fn normalise_html(html: &str) -> String {
+    let hashed_asset = regex::Regex::new(r"-[0-9a-f]{8}\.(css|js|png|svg)").unwrap();
+    hashed_asset
+        .replace_all(html, ".$1")
+        .replace("><", ">\n<")
+        .lines()
+        .map(str::trim_end)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
