@@ -10,7 +10,10 @@ fn matching_values_pass() {
     let tree = fixture(&[]);
     let (code, output) = verify(tree.path(), &[]);
     assert_eq!(code, 0, "{output}");
-    assert!(output.contains("5 marked values in 5 files match guide.yaml"), "{output}");
+    assert!(
+        output.contains("5 marked values in 5 files match guide.yaml"),
+        "{output}"
+    );
 }
 
 #[test]
@@ -30,7 +33,10 @@ fn an_unknown_key_suggests_the_closest_key() {
         diagnostic_lines(&output),
         ["book/current/index.md:3:56: error[settings]: unknown setting `editions.current.acounts_path`: guide.yaml has no such key"]
     );
-    assert!(output.contains("hint: did you mean `editions.current.accounts_path`?"), "{output}");
+    assert!(
+        output.contains("hint: did you mean `editions.current.accounts_path`?"),
+        "{output}"
+    );
 }
 
 #[test]
@@ -49,7 +55,11 @@ fn a_declared_url_no_page_uses_is_a_warning() {
     let tree = fixture(&[]);
     let chapter = tree.path().join("book/current/index.md");
     let text = std::fs::read_to_string(&chapter).unwrap();
-    std::fs::write(&chapter, text.replace("Then test in <https://outlook.office.com/calendar/>.\n", "")).unwrap();
+    std::fs::write(
+        &chapter,
+        text.replace("Then test in <https://outlook.office.com/calendar/>.\n", ""),
+    )
+    .unwrap();
     let (code, output) = verify(tree.path(), &[]);
     assert_eq!(code, 0, "warnings do not fail: {output}");
     assert!(
@@ -83,7 +93,9 @@ fn drift_inside_an_included_snippet_is_reported_at_the_snippet_line() {
         "{output}"
     );
     assert!(
-        lines.iter().any(|l| l.starts_with("snippets/current/steps.md:13:1: error[snippets]")),
+        lines
+            .iter()
+            .any(|l| l.starts_with("snippets/current/steps.md:13:1: error[snippets]")),
         "the hand edit is also a stale snippet:\n{output}"
     );
 }
@@ -130,12 +142,18 @@ fn fix_rewrites_only_the_drifted_bytes_and_a_second_run_is_a_no_op() {
         "{output}"
     );
     let after = std::fs::read_to_string(&chapter).unwrap();
-    assert_eq!(after, before.replace("`outlook.office.com`", "`outlook.office365.com`"));
+    assert_eq!(
+        after,
+        before.replace("`outlook.office.com`", "`outlook.office365.com`")
+    );
     insta::assert_snapshot!("fixed_add_account", after);
 
     let (code, output) = verify(tree.path(), &["--fix"]);
     assert_eq!(code, 0);
-    assert!(output.contains("fix: 0 value(s) rewritten in 0 file(s)"), "{output}");
+    assert!(
+        output.contains("fix: 0 value(s) rewritten in 0 file(s)"),
+        "{output}"
+    );
     assert_eq!(std::fs::read_to_string(&chapter).unwrap(), after);
 }
 
@@ -143,7 +161,9 @@ fn fix_rewrites_only_the_drifted_bytes_and_a_second_run_is_a_no_op() {
 fn fix_keeps_crlf_line_endings_and_other_bytes() {
     let tree = fixture(&["drifted-value"]);
     let chapter = tree.path().join("book/current/add-account.md");
-    let crlf = std::fs::read_to_string(&chapter).unwrap().replace('\n', "\r\n");
+    let crlf = std::fs::read_to_string(&chapter)
+        .unwrap()
+        .replace('\n', "\r\n");
     std::fs::write(&chapter, &crlf).unwrap();
     let (code, output) = verify(tree.path(), &["--fix"]);
     assert_eq!(code, 0, "{output}");
@@ -164,15 +184,24 @@ fn fix_on_a_read_only_file_fails_cleanly_and_writes_nothing() {
 
     let (code, output) = verify(tree.path(), &["--fix"]);
     assert_eq!(code, 2, "{output}");
-    assert!(output.contains("cannot write book/current/add-account.md"), "{output}");
-    assert!(output.contains("nothing was changed in this file"), "{output}");
+    assert!(
+        output.contains("cannot write book/current/add-account.md"),
+        "{output}"
+    );
+    assert!(
+        output.contains("nothing was changed in this file"),
+        "{output}"
+    );
     assert_eq!(std::fs::read(&chapter).unwrap(), before);
     let leftovers: Vec<_> = std::fs::read_dir(chapter.parent().unwrap())
         .unwrap()
         .map(|e| e.unwrap().file_name())
         .filter(|name| name.to_string_lossy().starts_with(".tmp"))
         .collect();
-    assert!(leftovers.is_empty(), "temporary files left behind: {leftovers:?}");
+    assert!(
+        leftovers.is_empty(),
+        "temporary files left behind: {leftovers:?}"
+    );
 }
 
 /// The diagnostics part of the human report (check lines carry timings, which vary).

@@ -7,7 +7,9 @@ use xtask::model::load::{load_guide, parse_guide};
 use xtask::snippets::{generate, settings_table, steps};
 
 fn repository_guide() -> xtask::model::schema::Guide {
-    load_guide(&xtask::project_root()).expect("guide.yaml loads").guide
+    load_guide(&xtask::project_root())
+        .expect("guide.yaml loads")
+        .guide
 }
 
 #[test]
@@ -15,7 +17,10 @@ fn every_edition_has_snapshotted_steps_and_settings() {
     let guide = repository_guide();
     for edition in &guide.editions {
         insta::assert_snapshot!(format!("steps_{}", edition.id), steps(edition));
-        insta::assert_snapshot!(format!("settings_{}", edition.id), settings_table(&guide, edition));
+        insta::assert_snapshot!(
+            format!("settings_{}", edition.id),
+            settings_table(&guide, edition)
+        );
     }
 }
 
@@ -78,12 +83,22 @@ fn verify_fails_until_snippets_are_regenerated() {
     let tree = common::fixture(&[]);
     let yaml_path = tree.path().join("guide.yaml");
     let yaml = std::fs::read_to_string(&yaml_path).unwrap();
-    std::fs::write(&yaml_path, yaml.replace("text: Open Settings.", "text: Open the Settings app.")).unwrap();
+    std::fs::write(
+        &yaml_path,
+        yaml.replace("text: Open Settings.", "text: Open the Settings app."),
+    )
+    .unwrap();
 
     let (code, output) = common::verify(tree.path(), &[]);
     assert_eq!(code, 1, "{output}");
-    assert!(output.contains("snippets/current/steps.md:4:1: error[snippets]: this snippet differs"), "{output}");
-    assert!(output.contains("-   Open Settings."), "the report shows a diff:\n{output}");
+    assert!(
+        output.contains("snippets/current/steps.md:4:1: error[snippets]: this snippet differs"),
+        "{output}"
+    );
+    assert!(
+        output.contains("-   Open Settings."),
+        "the report shows a diff:\n{output}"
+    );
     assert!(output.contains("+   Open the Settings app."), "{output}");
     assert!(output.contains("run `cargo xtask snippets`"), "{output}");
 
@@ -112,7 +127,8 @@ fn the_rendered_html_of_the_current_steps() {
     let tree = copy_of_repository_guide();
     let (code, output) = common::xtask(&["build", "--root", tree.path().to_str().unwrap()]);
     assert_eq!(code, 0, "{output}");
-    let html = std::fs::read_to_string(tree.path().join("target/book/current/add-account.html")).unwrap();
+    let html =
+        std::fs::read_to_string(tree.path().join("target/book/current/add-account.html")).unwrap();
     let start = html.find("<ol>").expect("the steps are an ordered list");
     let end = html[start..].find("</ol>").unwrap() + start + "</ol>".len();
     insta::assert_snapshot!("current_steps_html", normalise_html(&html[start..end]));
@@ -143,4 +159,3 @@ fn normalise_html(html: &str) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
-

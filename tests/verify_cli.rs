@@ -9,9 +9,13 @@ fn a_clean_guide_exits_zero_with_one_line_per_check() {
     let tree = fixture(&[]);
     let (code, output) = verify(tree.path(), &[]);
     assert_eq!(code, 0, "{output}");
-    for check in ["load", "summary", "include", "settings", "urls", "secrets", "snippets", "build"] {
+    for check in [
+        "load", "summary", "include", "settings", "urls", "secrets", "snippets", "build",
+    ] {
         assert!(
-            output.lines().any(|line| line.trim_start().starts_with("ok") && line.contains(check)),
+            output
+                .lines()
+                .any(|line| line.trim_start().starts_with("ok") && line.contains(check)),
             "no ok line for {check}:\n{output}"
         );
     }
@@ -64,10 +68,15 @@ fn a_chapter_missing_from_summary_is_reported() {
     let (code, output) = verify(tree.path(), &[]);
     assert_eq!(code, 1, "{output}");
     assert!(
-        output.contains("book/current/orphan.md:1:1: error[summary]: this chapter is not listed in SUMMARY.md"),
+        output.contains(
+            "book/current/orphan.md:1:1: error[summary]: this chapter is not listed in SUMMARY.md"
+        ),
         "{output}"
     );
-    assert!(output.contains("add `- [Title](current/orphan.md)` to SUMMARY.md"), "{output}");
+    assert!(
+        output.contains("add `- [Title](current/orphan.md)` to SUMMARY.md"),
+        "{output}"
+    );
 }
 
 #[test]
@@ -88,7 +97,8 @@ fn json_format_prints_one_document_with_every_diagnostic() {
     let tree = fixture(&["drifted-value"]);
     let (code, output) = verify(tree.path(), &["--format", "json"]);
     assert_eq!(code, 1);
-    let document: serde_json::Value = serde_json::from_str(&output).expect("stdout is one JSON document");
+    let document: serde_json::Value =
+        serde_json::from_str(&output).expect("stdout is one JSON document");
     let diagnostic = &document["diagnostics"][0];
     assert_eq!(diagnostic["file"], "book/current/add-account.md");
     assert_eq!(diagnostic["line"], 5);
@@ -107,7 +117,9 @@ fn help_lists_every_command_on_one_line() {
     assert_eq!(code, 0);
     for command in ["build", "serve", "snippets", "verify"] {
         assert!(
-            output.lines().any(|line| line.trim_start().starts_with(command)),
+            output
+                .lines()
+                .any(|line| line.trim_start().starts_with(command)),
             "{command} missing from:\n{output}"
         );
     }

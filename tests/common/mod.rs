@@ -54,7 +54,12 @@ pub fn verify(root: &Path, extra: &[&str]) -> (u8, String) {
 pub fn diagnostic_lines(output: &str) -> Vec<String> {
     output
         .lines()
-        .filter(|line| line.contains(": error[") || line.contains(": warning[") || line.starts_with("error[") || line.starts_with("warning["))
+        .filter(|line| {
+            line.contains(": error[")
+                || line.contains(": warning[")
+                || line.starts_with("error[")
+                || line.starts_with("warning[")
+        })
         .map(str::to_string)
         .collect()
 }

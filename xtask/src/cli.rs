@@ -24,6 +24,45 @@ pub struct RootArg {
     pub root: PathBuf,
 }
 
+/// Flags of the URL check, shared by `urls` and `verify`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct OnlineArgs {
+    /// Skip everything that needs the network
+    #[arg(long)]
+    pub offline: bool,
+    /// Ignore the cache of earlier answers (and do not update it)
+    #[arg(long)]
+    pub no_cache: bool,
+    /// Reuse a cached good answer younger than this (e.g. 30m, 12h, 1d)
+    #[arg(long, value_name = "AGE", default_value = "1d", value_parser = crate::urlcheck::cache::parse_age)]
+    pub max_cache_age: std::time::Duration,
+    /// Give up on a request after this long (e.g. 10s)
+    #[arg(long, value_name = "TIME", default_value = "10s", value_parser = crate::urlcheck::cache::parse_age)]
+    pub timeout: std::time::Duration,
+}
+
+impl OnlineArgs {
+    pub fn options(
+        &self,
+        format: Format,
+        urls: Vec<String>,
+        colour: bool,
+    ) -> crate::urls::UrlsOptions {
+        crate::urls::UrlsOptions {
+            offline: self.offline,
+            format,
+            use_cache: !self.no_cache,
+            max_cache_age: self.max_cache_age,
+            config: crate::urlcheck::CheckConfig {
+                timeout: self.timeout,
+                ..crate::urlcheck::CheckConfig::default()
+            },
+            urls,
+            colour,
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Render the guide to target/book/ with mdBook (no install needed)
@@ -47,13 +86,24 @@ pub enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Check that the guide's external URLs (or the URLs given) still resolve as guide.yaml expects
+    Urls {
+        #[command(flatten)]
+        root: RootArg,
+        #[command(flatten)]
+        online: OnlineArgs,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Check exactly these URLs instead of the guide's
+        urls: Vec<String>,
+    },
     /// Run every check (YAML, SUMMARY.md, settings drift, URLs, secrets, snippets, build); exit 0 clean, 1 findings, 2 cannot run
     Verify {
         #[command(flatten)]
         root: RootArg,
-        /// Skip the checks that need the network
-        #[arg(long)]
-        offline: bool,
+        #[command(flatten)]
+        online: OnlineArgs,
         /// Rewrite values that drifted from guide.yaml (only those; atomically), then check
         #[arg(long)]
         fix: bool,
@@ -88,15 +138,21 @@ where
         Command::Snippets { root, check } => {
             crate::snippets::command::run(&root.root, check, out, colour)
         }
+        Command::Urls {
+            root,
+            online,
+            format,
+            urls,
+        } => crate::urls::command(&root.root, &online.options(format, urls, colour), out),
         Command::Verify {
             root,
-            offline,
+            online,
             fix,
             format,
         } => verify::verify(
             &root.root,
             &VerifyOptions {
-                offline,
+                online: online.options(format, Vec::new(), colour),
                 fix,
                 format,
                 colour,

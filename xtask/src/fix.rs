@@ -19,18 +19,26 @@ pub struct FixedFile {
 }
 
 /// Applies the fixes carried by `diagnostics`; prints one line per change to `out`.
-pub fn apply(root: &Path, diagnostics: &[Diagnostic], out: &mut dyn Write) -> Result<Vec<FixedFile>, Diagnostic> {
+pub fn apply(
+    root: &Path,
+    diagnostics: &[Diagnostic],
+    out: &mut dyn Write,
+) -> Result<Vec<FixedFile>, Diagnostic> {
     let mut by_file: BTreeMap<&Path, Vec<(&Diagnostic, &Fix)>> = BTreeMap::new();
     for diagnostic in diagnostics {
         if let (Some(fix), Some(location)) = (&diagnostic.fix, &diagnostic.location) {
-            by_file.entry(&location.file).or_default().push((diagnostic, fix));
+            by_file
+                .entry(&location.file)
+                .or_default()
+                .push((diagnostic, fix));
         }
     }
     let mut fixed = Vec::new();
     for (path, mut fixes) in by_file {
         let full_path = root.join(path);
         let mut text = std::fs::read_to_string(&full_path).map_err(|error| {
-            Diagnostic::error("fix", format!("cannot read {}: {error}", path.display())).in_file(path)
+            Diagnostic::error("fix", format!("cannot read {}: {error}", path.display()))
+                .in_file(path)
         })?;
         fixes.sort_by_key(|(_, fix)| std::cmp::Reverse(fix.range.start));
         let mut applied = 0;

@@ -21,6 +21,8 @@ pub mod serve;
 pub mod site;
 pub mod snippets;
 pub mod suggest;
+pub mod urlcheck;
+pub mod urls;
 pub mod verify;
 
 use std::path::PathBuf;

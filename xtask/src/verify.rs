@@ -17,8 +17,8 @@ pub const EXIT_CANNOT_RUN: u8 = 2;
 
 #[derive(Debug, Clone)]
 pub struct VerifyOptions {
-    /// Skip checks that need the network.
-    pub offline: bool,
+    /// The URL check's settings; `online.offline` skips it.
+    pub online: crate::urls::UrlsOptions,
     /// Rewrite drifted values to guide.yaml's before checking.
     pub fix: bool,
     pub format: Format,
@@ -96,7 +96,9 @@ impl Run<'_> {
         }
         if report::github::enabled() {
             for diagnostic in &self.diagnostics {
-                let _ = self.out.write_all(report::github::render(diagnostic).as_bytes());
+                let _ = self
+                    .out
+                    .write_all(report::github::render(diagnostic).as_bytes());
             }
         }
         if could_not_run {
@@ -132,48 +134,81 @@ pub fn verify(root: &Path, options: &VerifyOptions, out: &mut dyn Write) -> u8 {
     let tree = match GuideTree::load(root) {
         Ok(tree) => tree,
         Err(problems) => {
-            run.record("load", started.elapsed(), Outcome {
-                summary: String::new(),
-                diagnostics: problems,
-            });
+            run.record(
+                "load",
+                started.elapsed(),
+                Outcome {
+                    summary: String::new(),
+                    diagnostics: problems,
+                },
+            );
             return run.finish(true);
         }
     };
     let guide = &tree.yaml.guide;
-    run.record("load", started.elapsed(), Outcome {
-        summary: format!(
-            "guide.yaml ({} settings, {} URLs, {} editions), {} chapters",
-            tree.yaml.settings.keys().count(),
-            guide.urls.len(),
-            guide.editions.len(),
-            tree.book.chapters.len()
-        ),
-        diagnostics: Vec::new(),
-    });
+    run.record(
+        "load",
+        started.elapsed(),
+        Outcome {
+            summary: format!(
+                "guide.yaml ({} settings, {} URLs, {} editions), {} chapters",
+                tree.yaml.settings.keys().count(),
+                guide.urls.len(),
+                guide.editions.len(),
+                tree.book.chapters.len()
+            ),
+            diagnostics: Vec::new(),
+        },
+    );
 
     run.run("summary", || Outcome {
-        summary: format!("{} chapters, all listed in SUMMARY.md", tree.book.chapters.len()),
+        summary: format!(
+            "{} chapters, all listed in SUMMARY.md",
+            tree.book.chapters.len()
+        ),
         diagnostics: checks::summary::check(&tree.book),
     });
     run.run("include", || Outcome {
-        summary: format!("{} includes, all present inside the repository", tree.includes.len()),
+        summary: format!(
+            "{} includes, all present inside the repository",
+            tree.includes.len()
+        ),
         diagnostics: checks::includes::check(&tree),
     });
 
     let markdown = checks::check_markdown(&tree);
     let files = markdown.files;
-    run.record("settings", markdown.settings_time, Outcome {
-        summary: format!("{} marked values in {files} files match guide.yaml", markdown.markers),
-        diagnostics: markdown.settings,
-    });
-    run.record("urls", markdown.urls_time, Outcome {
-        summary: format!("{} addresses in {files} files, all declared in guide.yaml", markdown.uses.len()),
-        diagnostics: markdown.urls,
-    });
-    run.record("secrets", markdown.secrets_time, Outcome {
-        summary: format!("nothing credential-shaped in {files} files and guide.yaml"),
-        diagnostics: markdown.secrets,
-    });
+    let markdown_uses = markdown.uses.clone();
+    run.record(
+        "settings",
+        markdown.settings_time,
+        Outcome {
+            summary: format!(
+                "{} marked values in {files} files match guide.yaml",
+                markdown.markers
+            ),
+            diagnostics: markdown.settings,
+        },
+    );
+    run.record(
+        "urls",
+        markdown.urls_time,
+        Outcome {
+            summary: format!(
+                "{} addresses in {files} files, all declared in guide.yaml",
+                markdown.uses.len()
+            ),
+            diagnostics: markdown.urls,
+        },
+    );
+    run.record(
+        "secrets",
+        markdown.secrets_time,
+        Outcome {
+            summary: format!("nothing credential-shaped in {files} files and guide.yaml"),
+            diagnostics: markdown.secrets,
+        },
+    );
 
     run.run("snippets", || {
         let generated = crate::snippets::generate(guide);
@@ -193,10 +228,40 @@ pub fn verify(root: &Path, options: &VerifyOptions, out: &mut dyn Write) -> u8 {
         },
     });
 
-    if options.offline {
-        run.skip("online", "--offline: the online URL check needs the network");
+    if options.online.offline {
+        run.skip("online", "--offline: the URL check needs the network");
+        return run.finish(false);
     }
-    run.finish(false)
+    let started = Instant::now();
+    let targets = crate::urls::guide_targets(guide);
+    match crate::urls::run_checks(root, &targets, &options.online) {
+        Ok(checked) if crate::urlcheck::run::network_is_down(&checked) => {
+            run.record(
+                "online",
+                started.elapsed(),
+                Outcome {
+                    summary: String::new(),
+                    diagnostics: vec![Diagnostic::error("online", crate::urls::NETWORK_DOWN)],
+                },
+            );
+            run.finish(true)
+        }
+        Ok(checked) => {
+            run.record(
+                "online",
+                started.elapsed(),
+                Outcome {
+                    summary: crate::urls::summary_line(&checked, started.elapsed()),
+                    diagnostics: crate::urls::diagnostics(&checked, &markdown_uses),
+                },
+            );
+            run.finish(false)
+        }
+        Err(error) => {
+            run.diagnostics.push(Diagnostic::error("online", error));
+            run.finish(true)
+        }
+    }
 }
 
 /// The `--fix` pass: applies mechanical fixes before the checks run.
@@ -209,7 +274,11 @@ fn fix_first(root: &Path, run: &mut Run<'_>) -> Result<(), Diagnostic> {
     let fixed = crate::fix::apply(root, &findings.settings, run.out)?;
     if run.human() {
         let count: usize = fixed.iter().map(|f| f.fixes).sum();
-        let _ = writeln!(run.out, "fix: {count} value(s) rewritten in {} file(s)", fixed.len());
+        let _ = writeln!(
+            run.out,
+            "fix: {count} value(s) rewritten in {} file(s)",
+            fixed.len()
+        );
     }
     Ok(())
 }

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 use crate::checks::extract::Extracted;
 use crate::diagnostic::Diagnostic;
+use crate::line_index::LineIndex;
 use crate::markdown;
 use crate::model::book::SourceFile;
 use crate::model::load::GUIDE_FILE;
@@ -20,7 +21,8 @@ const CHECK: &str = "urls";
 pub struct UrlUse {
     pub url: String,
     pub file: PathBuf,
-    pub span: Range<usize>,
+    pub line: usize,
+    pub column: usize,
 }
 
 /// Schemes a link may use: the web, and mail to example addresses.
@@ -58,7 +60,9 @@ pub fn find_urls(text: &str) -> Vec<(String, Range<usize>)> {
 /// and a closing parenthesis that belongs to the surrounding markdown.
 fn url_length(rest: &str) -> usize {
     let mut end = rest
-        .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '\'' | '`' | '[' | ']' | '|' | '*'))
+        .find(|c: char| {
+            c.is_whitespace() || matches!(c, '<' | '>' | '"' | '\'' | '`' | '[' | ']' | '|' | '*')
+        })
         .unwrap_or(rest.len());
     loop {
         let candidate = &rest[..end];
@@ -88,16 +92,26 @@ pub fn check_file(
 ) -> (Vec<Diagnostic>, Vec<UrlUse>) {
     let mut diagnostics = Vec::new();
     let mut uses = Vec::new();
+    let index = LineIndex::new(&file.text);
     for link in &found.links {
-        let Some((scheme, _)) = link.target.split_once(':').filter(|_| markdown::is_external(&link.target)) else {
+        let Some((scheme, _)) = link
+            .target
+            .split_once(':')
+            .filter(|_| markdown::is_external(&link.target))
+        else {
             continue;
         };
         let scheme = scheme.to_ascii_lowercase();
         if !ALLOWED_SCHEMES.contains(&scheme.as_str()) {
             diagnostics.push(
-                Diagnostic::error(CHECK, format!("link to a `{scheme}:` address; readers may only be sent to http(s) pages"))
-                    .at_span(&file.path, &file.text, link.span.clone())
-                    .hint("link to an https:// page, or to a chapter of the book with a relative path"),
+                Diagnostic::error(
+                    CHECK,
+                    format!(
+                        "link to a `{scheme}:` address; readers may only be sent to http(s) pages"
+                    ),
+                )
+                .at_span(&file.path, &file.text, link.span.clone())
+                .hint("link to an https:// page, or to a chapter of the book with a relative path"),
             );
         }
     }
@@ -111,7 +125,7 @@ pub fn check_file(
             continue;
         }
         let resource = without_fragment(&url);
-        if is_example_host(resource) {
+        if is_example_host(resource) && !declared.contains(resource) {
             continue;
         }
         if !declared.contains(resource) {
@@ -125,10 +139,12 @@ pub fn check_file(
                     .hint(hint),
             );
         }
+        let (line, column) = index.line_col(&file.text, span.start);
         uses.push(UrlUse {
             url: resource.to_string(),
             file: file.path.clone(),
-            span,
+            line,
+            column,
         });
     }
     (diagnostics, uses)
@@ -153,9 +169,15 @@ pub fn unused(yaml_text: &str, declared: &[&str], uses: &[UrlUse]) -> Vec<Diagno
 pub fn is_example_host(url: &str) -> bool {
     let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
     let authority = after_scheme.split(['/', '?', '#']).next().unwrap_or("");
-    let host = authority.rsplit_once(':').map_or(authority, |(host, port)| {
-        if port.bytes().all(|b| b.is_ascii_digit()) { host } else { authority }
-    });
+    let host = authority
+        .rsplit_once(':')
+        .map_or(authority, |(host, port)| {
+            if port.bytes().all(|b| b.is_ascii_digit()) {
+                host
+            } else {
+                authority
+            }
+        });
     let host = host.to_ascii_lowercase();
     matches!(host.as_str(), "localhost" | "127.0.0.1" | "[::1]")
         || ["example.com", "example.org", "example.net"]
@@ -184,7 +206,12 @@ mod tests {
         let text = "[a](https://a.example/x) <https://b.example/> `https://c.example/q?x=1` see https://d.example/page.";
         assert_eq!(
             urls(text),
-            ["https://a.example/x", "https://b.example/", "https://c.example/q?x=1", "https://d.example/page"]
+            [
+                "https://a.example/x",
+                "https://b.example/",
+                "https://c.example/q?x=1",
+                "https://d.example/page"
+            ]
         );
     }
 
@@ -213,6 +240,9 @@ mod tests {
 
     #[test]
     fn a_scheme_alone_is_not_a_url() {
-        assert_eq!(urls("the https:// prefix and httpx://a"), Vec::<String>::new());
+        assert_eq!(
+            urls("the https:// prefix and httpx://a"),
+            Vec::<String>::new()
+        );
     }
 }

@@ -67,7 +67,11 @@ const MARKER_WORD: &str = "setting:";
 
 /// The key of a marker comment, `Some("")` for a marker without a key, `None` for other HTML.
 pub fn marker_key(html: &str) -> Option<&str> {
-    let inner = html.trim().strip_prefix("<!--")?.strip_suffix("-->")?.trim();
+    let inner = html
+        .trim()
+        .strip_prefix("<!--")?
+        .strip_suffix("-->")?
+        .trim();
     let key = inner.strip_prefix(MARKER_WORD)?.trim();
     Some(key)
 }

@@ -47,7 +47,13 @@ pub fn markdown_sources(tree: &GuideTree) -> impl Iterator<Item = &SourceFile> {
 
 /// Runs the settings, external-URL and secrets checks over every markdown source.
 pub fn check_markdown(tree: &GuideTree) -> MarkdownFindings {
-    let declared_list: Vec<&str> = tree.yaml.guide.urls.iter().map(|u| u.url.as_str()).collect();
+    let declared_list: Vec<&str> = tree
+        .yaml
+        .guide
+        .urls
+        .iter()
+        .map(|u| u.url.as_str())
+        .collect();
     let declared: BTreeSet<&str> = declared_list.iter().copied().collect();
     let mut findings = MarkdownFindings::default();
     let yaml = SourceFile {

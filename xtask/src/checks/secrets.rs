@@ -112,7 +112,10 @@ fn is_example_domain(domain: &str) -> bool {
 fn looks_random(candidate: &str) -> bool {
     let letters: Vec<u8> = candidate.bytes().filter(u8::is_ascii_lowercase).collect();
     let vowels = letters.iter().filter(|b| b"aeiouy".contains(b)).count();
-    let distinct = letters.iter().collect::<std::collections::BTreeSet<_>>().len();
+    let distinct = letters
+        .iter()
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
     let alphabetical = letters.windows(2).all(|pair| pair[1] == pair[0] + 1);
     vowels * 4 < letters.len() && distinct > 3 && !alphabetical
 }
@@ -148,7 +151,10 @@ mod tests {
 
     #[test]
     fn tokens_are_caught() {
-        assert_eq!(findings("ghp_abcdefghijklmnopqrstuvwxyz0123456789").len(), 1);
+        assert_eq!(
+            findings("ghp_abcdefghijklmnopqrstuvwxyz0123456789").len(),
+            1
+        );
         assert_eq!(findings("password: hunter2hunter2").len(), 1);
         assert!(findings("Copy the generated password: it is shown once").is_empty());
     }

@@ -36,12 +36,19 @@ pub fn check_file(file: &SourceFile, found: &Extracted, settings: &Settings) -> 
         let Some(expected) = settings.get(&labelled.key) else {
             let hint = match suggest::closest(&labelled.key, settings.keys()) {
                 Some(best) => format!("did you mean `{best}`?"),
-                None => "setting keys are dotted paths into guide.yaml; see book/contributing.md".to_string(),
+                None => "setting keys are dotted paths into guide.yaml; see book/contributing.md"
+                    .to_string(),
             };
             diagnostics.push(
-                Diagnostic::error(CHECK, format!("unknown setting `{}`: guide.yaml has no such key", labelled.key))
-                    .at_span(&file.path, &file.text, labelled.marker_span.clone())
-                    .hint(hint),
+                Diagnostic::error(
+                    CHECK,
+                    format!(
+                        "unknown setting `{}`: guide.yaml has no such key",
+                        labelled.key
+                    ),
+                )
+                .at_span(&file.path, &file.text, labelled.marker_span.clone())
+                .hint(hint),
             );
             continue;
         };

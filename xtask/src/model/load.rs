@@ -77,7 +77,9 @@ pub fn parse_guide(text: &str) -> Result<LoadedGuide, Diagnostic> {
 
 fn yaml_error(text: &str, bom: usize, error: &serde_yaml::Error) -> Diagnostic {
     let mut message = strip_position_suffix(&error.to_string());
-    let mut offset = error.location().map_or(0, |location| location.index() + bom);
+    let mut offset = error
+        .location()
+        .map_or(0, |location| location.index() + bom);
     let mut width = 1;
     let hint;
     if let Some((wrong, suggestion)) = unknown_field(&message) {
@@ -117,7 +119,11 @@ fn second_key_occurrence(text: &str, from: usize, key: &str) -> Option<usize> {
         if !trimmed.trim().is_empty() && !trimmed.starts_with('#') && this_indent < indent {
             break;
         }
-        if this_indent == indent && trimmed.strip_prefix(key).is_some_and(|r| r.trim_start().starts_with(':')) {
+        if this_indent == indent
+            && trimmed
+                .strip_prefix(key)
+                .is_some_and(|r| r.trim_start().starts_with(':'))
+        {
             seen += 1;
             if seen == 2 {
                 return Some(offset + this_indent);
@@ -275,10 +281,14 @@ mod tests {
 
     #[test]
     fn unknown_field_suggests_the_closest() {
-        let message = "service: unknown field `exchange_sever`, expected one of `product`, `exchange_server`";
+        let message =
+            "service: unknown field `exchange_sever`, expected one of `product`, `exchange_server`";
         assert_eq!(
             unknown_field(message),
-            Some(("exchange_sever", "did you mean `exchange_server`?".to_string()))
+            Some((
+                "exchange_sever",
+                "did you mean `exchange_server`?".to_string()
+            ))
         );
     }
 
