@@ -98,6 +98,14 @@ pub enum Command {
         /// Check exactly these URLs instead of the guide's
         urls: Vec<String>,
     },
+    /// Run the benchmarks (in release mode) and print their figures in one table
+    Bench {
+        #[command(flatten)]
+        root: RootArg,
+        /// Which benchmarks
+        #[arg(value_enum, default_value_t = crate::bench::Which::All)]
+        which: crate::bench::Which,
+    },
     /// Run every check (YAML, SUMMARY.md, settings drift, URLs, secrets, snippets, build); exit 0 clean, 1 findings, 2 cannot run
     Verify {
         #[command(flatten)]
@@ -138,6 +146,7 @@ where
         Command::Snippets { root, check } => {
             crate::snippets::command::run(&root.root, check, out, colour)
         }
+        Command::Bench { root, which } => crate::bench::command(&root.root, which, out),
         Command::Urls {
             root,
             online,

@@ -6,6 +6,7 @@
 // A Diagnostic is the error type of loading; it is built once per run, so its size does not matter.
 #![allow(clippy::result_large_err)]
 
+pub mod bench;
 pub mod build;
 pub mod checks;
 pub mod cli;

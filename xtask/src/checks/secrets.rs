@@ -33,18 +33,18 @@ fn patterns() -> &'static Patterns {
     PATTERNS.get_or_init(|| {
         let compile = |pattern: &str| Regex::new(pattern).expect("the built-in patterns are valid");
         Patterns {
-            email: compile(r"(?i)\b[a-z0-9._%+-]+@([a-z0-9-]+(?:\.[a-z0-9-]+)+)"),
-            app_password: compile(r"\b(?:[a-z]{16}|[a-z]{4}(?:[ -][a-z]{4}){3})\b"),
+            email: compile(r"(?i)(?-u:\b)[a-z0-9._%+-]+@([a-z0-9-]+(?:\.[a-z0-9-]+)+)"),
+            app_password: compile(r"(?-u:\b)(?:[a-z]{16}|[a-z]{4}(?:[ -][a-z]{4}){3})(?-u:\b)"),
             tokens: vec![
-                ("a JSON Web Token", compile(r"\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}")),
-                ("a GitHub token", compile(r"\bgh[pousr]_[A-Za-z0-9]{30,}")),
-                ("an AWS access key", compile(r"\bAKIA[0-9A-Z]{16}\b")),
+                ("a JSON Web Token", compile(r"(?-u:\b)eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}")),
+                ("a GitHub token", compile(r"(?-u:\b)gh[pousr]_[A-Za-z0-9]{30,}")),
+                ("an AWS access key", compile(r"(?-u:\b)AKIA[0-9A-Z]{16}(?-u:\b)")),
                 ("a private key", compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")),
-                ("a Slack token", compile(r"\bxox[abprs]-[A-Za-z0-9-]{10,}")),
-                ("a bearer token", compile(r"(?i)\bbearer\s+[A-Za-z0-9._~+/-]{20,}")),
+                ("a Slack token", compile(r"(?-u:\b)xox[abprs]-[A-Za-z0-9-]{10,}")),
+                ("a bearer token", compile(r"(?i)(?-u:\b)bearer\s+[A-Za-z0-9._~+/-]{20,}")),
                 (
                     "a password or key written out",
-                    compile(r"(?i)\b(?:password|passwd|pwd|secret|api[_-]?key|token)\s*[:=]\s*[^\s|*`<>]*[0-9][^\s|*`<>]*"),
+                    compile(r"(?i)(?-u:\b)(?:password|passwd|pwd|secret|api[_-]?key|token)\s*[:=]\s*[^\s|*`<>]*[0-9][^\s|*`<>]*"),
                 ),
             ],
         }

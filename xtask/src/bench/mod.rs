@@ -1,0 +1,165 @@
+//! `cargo xtask bench [drift|urls|all]`: every benchmark of the project, printed as one table.
+//! Figures are measured in a release build: a debug build re-runs itself with `--release`.
+
+mod drift;
+mod synthetic;
+mod urls;
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::model::load::load_guide;
+use crate::report;
+
+/// Which benchmarks to run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Which {
+    All,
+    Drift,
+    Urls,
+}
+
+/// One line of the results table.
+#[derive(Debug)]
+pub struct Row {
+    what: String,
+    measured: String,
+    target: String,
+    detail: String,
+    met: bool,
+}
+
+impl Row {
+    fn new(
+        what: impl Into<String>,
+        measured: impl Into<String>,
+        target: impl Into<String>,
+        detail: impl Into<String>,
+        met: bool,
+    ) -> Row {
+        Row {
+            what: what.into(),
+            measured: measured.into(),
+            target: target.into(),
+            detail: detail.into(),
+            met,
+        }
+    }
+
+    fn failed(what: &str, why: impl Into<String>) -> Row {
+        Row::new(what, "-", "-", why, false)
+    }
+}
+
+pub fn command(root: &Path, which: Which, out: &mut dyn Write) -> u8 {
+    if cfg!(debug_assertions) {
+        return rerun_in_release(root, which, out);
+    }
+    let guide = match load_guide(root) {
+        Ok(guide) => guide,
+        Err(problem) => {
+            let _ = out.write_all(report::human::render(&problem, false).as_bytes());
+            return 2;
+        }
+    };
+    let mut rows = Vec::new();
+    if matches!(which, Which::All | Which::Drift) {
+        rows.extend(drift::run(&guide, &[500, 5_000]));
+    }
+    if matches!(which, Which::All | Which::Urls) {
+        rows.extend(urls::run());
+    }
+    print_table(&rows, out);
+    u8::from(rows.iter().any(|row| !row.met))
+}
+
+fn print_table(rows: &[Row], out: &mut dyn Write) {
+    let header = ["benchmark", "measured", "target", "met", "detail"];
+    let cells: Vec<[String; 5]> = rows
+        .iter()
+        .map(|r| {
+            [
+                r.what.clone(),
+                r.measured.clone(),
+                r.target.clone(),
+                if r.met { "yes" } else { "NO" }.to_string(),
+                r.detail.clone(),
+            ]
+        })
+        .collect();
+    let widths: Vec<usize> = (0..5)
+        .map(|i| {
+            cells
+                .iter()
+                .map(|row| row[i].chars().count())
+                .chain([header[i].len()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |cells: &[&str]| {
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .map(|(cell, width)| format!("{cell}{}", " ".repeat(width - cell.chars().count())))
+            .collect();
+        format!("| {} |", padded.join(" | "))
+    };
+    let _ = writeln!(out, "{}", line(&header));
+    let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
+    let _ = writeln!(
+        out,
+        "{}",
+        line(&rule.iter().map(String::as_str).collect::<Vec<_>>())
+    );
+    for row in &cells {
+        let _ = writeln!(
+            out,
+            "{}",
+            line(&row.iter().map(String::as_str).collect::<Vec<_>>())
+        );
+    }
+}
+
+/// Benchmarks of a debug build measure the wrong thing: build and run the release binary.
+fn rerun_in_release(root: &Path, which: Which, out: &mut dyn Write) -> u8 {
+    let _ = writeln!(out, "bench: building xtask in release mode first");
+    let which = match which {
+        Which::All => "all",
+        Which::Drift => "drift",
+        Which::Urls => "urls",
+    };
+    let output =
+        std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .args([
+                "run",
+                "--release",
+                "--quiet",
+                "--package",
+                "xtask",
+                "--bin",
+                "xtask",
+                "--",
+                "bench",
+                which,
+                "--root",
+            ])
+            .arg(root)
+            .current_dir(crate::project_root())
+            .output();
+    match output {
+        Ok(output) => {
+            let _ = out.write_all(&output.stdout);
+            let _ = out.write_all(&output.stderr);
+            output
+                .status
+                .code()
+                .and_then(|c| u8::try_from(c).ok())
+                .unwrap_or(2)
+        }
+        Err(error) => {
+            let _ = writeln!(out, "bench: cannot run cargo: {error}");
+            2
+        }
+    }
+}
