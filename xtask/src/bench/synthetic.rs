@@ -67,7 +67,7 @@ pub fn chapters(count: usize, settings: &Settings, urls: &[String], seed: u64) -
                     1 | 2 => {
                         let (key, value) = keyed[rng.usize(0..keyed.len())];
                         marker_count += 1;
-                        let shown = if marker_count % 50 == 0 {
+                        let shown = if marker_count.is_multiple_of(50) {
                             "drifted value"
                         } else {
                             value
