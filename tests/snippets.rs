@@ -124,7 +124,7 @@ fn snippets_removes_files_no_edition_generates() {
 
 #[test]
 fn the_rendered_html_of_the_current_steps() {
-    let tree = copy_of_repository_guide();
+    let tree = common::copy_of_repository_guide();
     let (code, output) = common::xtask(&["build", "--root", tree.path().to_str().unwrap()]);
     assert_eq!(code, 0, "{output}");
     let html =
@@ -132,19 +132,6 @@ fn the_rendered_html_of_the_current_steps() {
     let start = html.find("<ol>").expect("the steps are an ordered list");
     let end = html[start..].find("</ol>").unwrap() + start + "</ol>".len();
     insta::assert_snapshot!("current_steps_html", normalise_html(&html[start..end]));
-}
-
-/// A temporary copy of the files the repository's guide is built from.
-fn copy_of_repository_guide() -> tempfile::TempDir {
-    let root = xtask::project_root();
-    let dir = tempfile::tempdir().unwrap();
-    for folder in ["book", "snippets", "theme"] {
-        common::copy_tree(&root.join(folder), &dir.path().join(folder));
-    }
-    for file in ["book.toml", "guide.yaml", "CHANGELOG.md"] {
-        std::fs::copy(root.join(file), dir.path().join(file)).unwrap();
-    }
-    dir
 }
 
 /// Removes what changes between builds without a change in rendering (none today but asset

@@ -63,3 +63,25 @@ pub fn diagnostic_lines(output: &str) -> Vec<String> {
         .map(str::to_string)
         .collect()
 }
+
+/// A temporary copy of the files the repository's guide is built from.
+pub fn copy_of_repository_guide() -> TempDir {
+    let root = xtask::project_root();
+    let dir = tempfile::tempdir().unwrap();
+    for folder in ["book", "snippets", "theme"] {
+        copy_tree(&root.join(folder), &dir.path().join(folder));
+    }
+    for file in ["book.toml", "guide.yaml", "CHANGELOG.md"] {
+        std::fs::copy(root.join(file), dir.path().join(file)).unwrap();
+    }
+    dir
+}
+
+/// Builds a copy of the repository's guide; returns the copy and its HTML folder.
+pub fn built_repository_guide() -> (TempDir, PathBuf) {
+    let tree = copy_of_repository_guide();
+    let (code, output) = xtask(&["build", "--root", tree.path().to_str().unwrap()]);
+    assert_eq!(code, 0, "{output}");
+    let html = tree.path().join("target/book");
+    (tree, html)
+}

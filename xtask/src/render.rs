@@ -43,7 +43,17 @@ pub fn build_book(root: &Path, guide: &LoadedGuide) -> Result<PathBuf, Vec<Diagn
         })
         .collect();
     match outcome {
-        Ok(html_dir) if problems.is_empty() => Ok(html_dir),
+        Ok(html_dir) if problems.is_empty() => {
+            let redirect = crate::site::root_redirect(&guide.guide);
+            crate::fsutil::write_atomically(&html_dir.join("index.html"), redirect.as_bytes())
+                .map_err(|error| {
+                    vec![Diagnostic::error(
+                        CHECK,
+                        format!("cannot write the root index.html: {error}"),
+                    )]
+                })?;
+            Ok(html_dir)
+        }
         Ok(_) => Err(problems),
         Err(error) => {
             problems.insert(

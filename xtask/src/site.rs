@@ -137,3 +137,19 @@ fn escape(text: &str) -> String {
         .replace('>', "&gt;")
         .replace('"', "&quot;")
 }
+
+/// The site root opens the current edition. mdBook would copy the first chapter to
+/// `index.html`, but with the relative links of `current/`, which break one folder up; a small
+/// redirect page (that works without JavaScript) replaces it.
+pub fn root_redirect(guide: &Guide) -> String {
+    let target = format!("{}/index.html", guide.editions[0].dir);
+    let title = escape(&guide.editions[0].title);
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <title>Sync your iPhone Calendar with Microsoft 365</title>\n\
+         <meta http-equiv=\"refresh\" content=\"0; url={target}\">\n\
+         <link rel=\"canonical\" href=\"{target}\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n</head>\n<body>\n\
+         <p>The guide opens on its current edition: <a href=\"{target}\">{title}</a>.</p>\n</body>\n</html>\n"
+    )
+}

@@ -217,15 +217,35 @@ pub fn verify(root: &Path, options: &VerifyOptions, out: &mut dyn Write) -> u8 {
             diagnostics: checks::snippets::check(&generated, &tree.snippets),
         }
     });
+    let mut built = None;
     run.run("build", || match render::build_book(root, &tree.yaml) {
-        Ok(html_dir) => Outcome {
-            summary: format!("rendered {}", html_dir.display()),
-            diagnostics: Vec::new(),
-        },
+        Ok(html_dir) => {
+            let summary = format!("rendered {}", html_dir.display());
+            built = Some(html_dir);
+            Outcome {
+                summary,
+                diagnostics: Vec::new(),
+            }
+        }
         Err(problems) => Outcome {
             summary: String::new(),
             diagnostics: problems,
         },
+    });
+    run.run("links", || {
+        let mut diagnostics = checks::links::check_internal(&tree);
+        match built.as_deref().map(checks::links::html_ids) {
+            Some(Ok(ids)) => diagnostics.extend(checks::links::check_anchors(&tree, &ids)),
+            Some(Err(error)) => diagnostics.push(Diagnostic::error(
+                "links",
+                format!("cannot read the rendered pages: {error}"),
+            )),
+            None => {}
+        }
+        Outcome {
+            summary: "links between chapters and their #anchors resolve".to_string(),
+            diagnostics,
+        }
     });
 
     if options.online.offline {

@@ -3,6 +3,7 @@
 pub mod external_urls;
 pub mod extract;
 pub mod includes;
+pub mod links;
 pub mod secrets;
 pub mod settings;
 pub mod snippets;

@@ -1,0 +1,198 @@
+//! The published site as files: editions under stable paths, the switcher, the legacy banner,
+//! release and "last verified" on every page, internal links and anchors, nothing from the network.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{built_repository_guide, diagnostic_lines, fixture, verify};
+
+fn read(html_dir: &Path, page: &str) -> String {
+    std::fs::read_to_string(html_dir.join(page)).unwrap_or_else(|e| panic!("{page}: {e}"))
+}
+
+/// Every chapter page of the built site, relative to the HTML folder.
+fn chapter_pages(html_dir: &Path) -> Vec<PathBuf> {
+    let mut pages = Vec::new();
+    let mut folders = vec![html_dir.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if path.extension().is_some_and(|e| e == "html") {
+                let relative = path.strip_prefix(html_dir).unwrap().to_path_buf();
+                let name = relative.to_string_lossy();
+                if !["index.html", "print.html", "toc.html", "404.html"].contains(&name.as_ref()) {
+                    pages.push(relative);
+                }
+            }
+        }
+    }
+    pages.sort();
+    pages
+}
+
+#[test]
+fn each_edition_has_its_own_stable_path() {
+    let (_tree, html) = built_repository_guide();
+    for page in [
+        "current/index.html",
+        "ios-14-17/index.html",
+        "legacy-2018/index.html",
+        "current/add-account.html",
+        "legacy-2018/app-password.html",
+    ] {
+        assert!(html.join(page).is_file(), "{page} is missing");
+    }
+}
+
+#[test]
+fn the_site_root_opens_the_current_edition() {
+    let (_tree, html) = built_repository_guide();
+    let root = read(&html, "index.html");
+    assert!(
+        root.contains(r#"<meta http-equiv="refresh" content="0; url=current/index.html">"#),
+        "{root}"
+    );
+    assert!(
+        root.contains(r#"<a href="current/index.html">"#),
+        "works without the refresh too: {root}"
+    );
+}
+
+#[test]
+fn every_page_has_the_switcher_and_the_release() {
+    let (_tree, html) = built_repository_guide();
+    let pages = chapter_pages(&html);
+    assert!(pages.len() >= 16, "{pages:?}");
+    for page in &pages {
+        let text = read(&html, &page.to_string_lossy());
+        assert!(
+            text.contains(r#"<nav class="edition-switcher" aria-label="Guide edition">"#),
+            "{}",
+            page.display()
+        );
+        assert!(text.contains("Guide release 1.0.0"), "{}", page.display());
+    }
+}
+
+#[test]
+fn edition_pages_show_their_last_verified_date() {
+    let (_tree, html) = built_repository_guide();
+    for page in [
+        "current/test-sync.html",
+        "ios-14-17/index.html",
+        "legacy-2018/add-account.html",
+    ] {
+        assert!(
+            read(&html, page).contains("This edition was last verified on 2026-11-24"),
+            "{page}"
+        );
+    }
+}
+
+#[test]
+fn the_switcher_links_to_the_same_page_or_the_edition_start() {
+    let (_tree, html) = built_repository_guide();
+    let page = read(&html, "current/troubleshooting.html");
+    assert!(page.contains(r#"<a href="../current/troubleshooting.html" aria-current="page" data-edition="current">"#), "{page}");
+    assert!(
+        page.contains(r#"<a href="../ios-14-17/troubleshooting.html" data-edition="ios-14-17">"#)
+    );
+    // The legacy edition has no troubleshooting page: its start page instead.
+    assert!(page.contains(
+        r#"<a href="../legacy-2018/index.html" class="legacy" data-edition="legacy-2018">"#
+    ));
+}
+
+#[test]
+fn legacy_pages_and_only_legacy_pages_carry_the_banner() {
+    let (_tree, html) = built_repository_guide();
+    for page in chapter_pages(&html) {
+        let name = page.to_string_lossy().to_string();
+        let has_banner = read(&html, &name).contains(r#"<div class="legacy-banner" role="note">"#);
+        assert_eq!(has_banner, name.starts_with("legacy-2018/"), "{name}");
+    }
+    let banner = read(&html, "legacy-2018/index.html");
+    assert!(banner.contains("this no longer works with Exchange Online"));
+    assert!(banner.contains(r#"<a href="../current/index.html">Use the current edition"#));
+}
+
+#[test]
+fn the_changelog_is_a_page() {
+    let (_tree, html) = built_repository_guide();
+    assert!(read(&html, "changelog.html").contains("Keep a Changelog"));
+}
+
+#[test]
+fn search_is_built_and_knows_the_server_name() {
+    let (_tree, html) = built_repository_guide();
+    let index = std::fs::read_dir(&html)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("searchindex")
+                && p.extension().is_some_and(|e| e == "js")
+        })
+        .expect("a search index");
+    assert!(std::fs::read_to_string(index)
+        .unwrap()
+        .contains("outlook.office365.com"));
+}
+
+#[test]
+fn nothing_is_loaded_from_the_network() {
+    let (_tree, html) = built_repository_guide();
+    // Plain links to other sites are fine: nothing is fetched when a page is read.
+    let stylesheet_or_script =
+        regex::Regex::new(r#"<(?:script|link|img|iframe)\b[^>]*(?:src|href)="(?:https?:)?//"#)
+            .unwrap();
+    for page in chapter_pages(&html) {
+        let text = read(&html, &page.to_string_lossy());
+        assert!(
+            !stylesheet_or_script.is_match(&text),
+            "{} loads something from the network",
+            page.display()
+        );
+    }
+    for entry in std::fs::read_dir(html.join("theme")).unwrap() {
+        let css = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        assert!(
+            !css.contains("url(http") && !css.contains("@import"),
+            "the theme fetches from the network"
+        );
+    }
+}
+
+#[test]
+fn the_theme_keeps_phones_from_scrolling_sideways() {
+    let css = std::fs::read_to_string(xtask::project_root().join("theme/calsync.css")).unwrap();
+    assert!(css.contains("overflow-wrap: anywhere"));
+}
+
+#[test]
+fn a_link_to_a_missing_chapter_fails_verify() {
+    let tree = fixture(&["broken-link"]);
+    let (code, output) = verify(tree.path(), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        diagnostic_lines(&output),
+        ["book/current/index.md:5:7: error[links]: File not found: add-acount.md"]
+    );
+}
+
+#[test]
+fn a_link_to_a_missing_anchor_fails_verify() {
+    let tree = fixture(&["missing-anchor"]);
+    let (code, output) = verify(tree.path(), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        diagnostic_lines(&output),
+        ["book/current/index.md:5:6: error[links]: `legacy-2018/index.html` has no anchor `#legasy`"]
+    );
+    assert!(output.contains("did you mean #legacy?"), "{output}");
+}
