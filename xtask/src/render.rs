@@ -44,7 +44,8 @@ pub fn build_book(root: &Path, guide: &LoadedGuide) -> Result<PathBuf, Vec<Diagn
         .collect();
     match outcome {
         Ok(html_dir) if problems.is_empty() => {
-            let redirect = crate::site::root_redirect(&guide.guide);
+            let icons = favicons(&html_dir);
+            let redirect = crate::site::root_redirect(&guide.guide, &icons);
             crate::fsutil::write_atomically(&html_dir.join("index.html"), redirect.as_bytes())
                 .map_err(|error| {
                     vec![Diagnostic::error(
@@ -64,6 +65,21 @@ pub fn build_book(root: &Path, guide: &LoadedGuide) -> Result<PathBuf, Vec<Diagn
             Err(problems)
         }
     }
+}
+
+/// The favicon files mdBook wrote, SVG first.
+fn favicons(html_dir: &Path) -> Vec<String> {
+    let mut icons: Vec<String> = std::fs::read_dir(html_dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| entry.file_name().into_string().ok())
+        .filter(|name| {
+            name.starts_with("favicon") && (name.ends_with(".svg") || name.ends_with(".png"))
+        })
+        .collect();
+    icons.sort_by_key(|name| (!name.ends_with(".svg"), name.clone()));
+    icons
 }
 
 /// A `tracing` subscriber that keeps mdBook's warnings and errors.

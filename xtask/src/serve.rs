@@ -26,17 +26,13 @@ pub fn serve(root: &Path, port: u16, out: &mut dyn Write, colour: bool) -> u8 {
         }
     };
     rebuild(root, out, colour);
-    let listener = match TcpListener::bind(("127.0.0.1", port)) {
-        Ok(listener) => listener,
+    let (address, server) = match start(&html_dir, port) {
+        Ok(started) => started,
         Err(error) => {
             let _ = writeln!(out, "serve: cannot listen on 127.0.0.1:{port}: {error}");
             return EXIT_CANNOT_RUN;
         }
     };
-    let address = listener
-        .local_addr()
-        .map(|a| a.to_string())
-        .unwrap_or_default();
     let _ = writeln!(
         out,
         "serve: http://{address}/ (Ctrl-C to stop; edits rebuild, then reload the page)"
@@ -44,13 +40,24 @@ pub fn serve(root: &Path, port: u16, out: &mut dyn Write, colour: bool) -> u8 {
     let _ = out.flush();
     let watched_root = root.to_path_buf();
     std::thread::spawn(move || watch_and_rebuild(&watched_root, colour));
-    for stream in listener.incoming().flatten() {
-        let html_dir = html_dir.clone();
-        std::thread::spawn(move || {
-            let _ = serve_connection(stream, &html_dir);
-        });
-    }
+    let _ = server.join();
     0
+}
+
+/// Serves `html_dir` on 127.0.0.1:`port` (0 picks a free port) from a background thread.
+pub fn start(html_dir: &Path, port: u16) -> std::io::Result<(SocketAddr, JoinHandle<()>)> {
+    let listener = TcpListener::bind(("127.0.0.1", port))?;
+    let address = listener.local_addr()?;
+    let html_dir = html_dir.to_path_buf();
+    let server = std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let html_dir = html_dir.clone();
+            std::thread::spawn(move || {
+                let _ = serve_connection(stream, &html_dir);
+            });
+        }
+    });
+    Ok((address, server))
 }
 
 fn rebuild(root: &Path, out: &mut dyn Write, colour: bool) {

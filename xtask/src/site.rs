@@ -141,14 +141,20 @@ fn escape(text: &str) -> String {
 /// The site root opens the current edition. mdBook would copy the first chapter to
 /// `index.html`, but with the relative links of `current/`, which break one folder up; a small
 /// redirect page (that works without JavaScript) replaces it.
-pub fn root_redirect(guide: &Guide) -> String {
+/// `icons` are the rendered favicon files (their names carry a content hash), so the browser
+/// asks for those instead of a missing `/favicon.ico`.
+pub fn root_redirect(guide: &Guide, icons: &[String]) -> String {
     let target = format!("{}/index.html", guide.editions[0].dir);
+    let icon_links: String = icons
+        .iter()
+        .map(|icon| format!("<link rel=\"icon\" href=\"{icon}\">\n"))
+        .collect();
     let title = escape(&guide.editions[0].title);
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <title>Sync your iPhone Calendar with Microsoft 365</title>\n\
          <meta http-equiv=\"refresh\" content=\"0; url={target}\">\n\
-         <link rel=\"canonical\" href=\"{target}\">\n\
+         <link rel=\"canonical\" href=\"{target}\">\n{icon_links}\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n</head>\n<body>\n\
          <p>The guide opens on its current edition: <a href=\"{target}\">{title}</a>.</p>\n</body>\n</html>\n"
     )

@@ -1,0 +1,325 @@
+//! The built site in a real headless Chromium, driven over WebDriver (Debian's chromium and
+//! chromium-driver, which `.ci/run` installs). Screenshots land in target/browser-screenshots/.
+//!
+//! Without Chromium on a developer machine the test prints why and passes; under CI=true a
+//! missing browser is a failure, so CI can never skip it silently.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use serde_json::{json, Value};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+/// A chromedriver process with one browser session; both end when this is dropped.
+struct Browser {
+    http: reqwest::Client,
+    session_url: String,
+    driver: Child,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+impl Browser {
+    async fn start(profile: &std::path::Path) -> Browser {
+        let mut driver = Command::new(CHROMEDRIVER)
+            .arg("--port=0")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts");
+        // chromedriver says which port it took; read until it does.
+        let stdout = driver.stdout.take().unwrap();
+        let port = BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+            .find_map(|line| {
+                line.split("started successfully on port ")
+                    .nth(1)
+                    .map(|p| p.trim_end_matches('.').to_string())
+            })
+            .expect("chromedriver reports its port");
+        let http = reqwest::Client::new();
+        let capabilities = json!({"capabilities": {"alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": CHROMIUM,
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                    "--disable-sync", "--disable-quic", format!("--user-data-dir={}", profile.display()),
+                ]
+            },
+            "goog:loggingPrefs": {"browser": "ALL"}
+        }}});
+        let base = format!("http://127.0.0.1:{port}");
+        let created: Value = http
+            .post(format!("{base}/session"))
+            .json(&capabilities)
+            .send()
+            .await
+            .expect("chromedriver answers")
+            .json()
+            .await
+            .unwrap();
+        let session = created["value"]["sessionId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no session: {created}"))
+            .to_string();
+        Browser {
+            http,
+            session_url: format!("{base}/session/{session}"),
+            driver,
+        }
+    }
+
+    async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+        let mut request = self
+            .http
+            .request(method, format!("{}{path}", self.session_url));
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let answer: Value = request.send().await.unwrap().json().await.unwrap();
+        if let Some(error) = answer["value"]["error"].as_str() {
+            panic!("WebDriver {path}: {error}: {}", answer["value"]["message"]);
+        }
+        answer["value"].clone()
+    }
+
+    async fn goto(&self, url: &str) {
+        self.call(reqwest::Method::POST, "/url", Some(json!({"url": url})))
+            .await;
+    }
+
+    async fn find(&self, css: &str) -> String {
+        let found = self
+            .call(
+                reqwest::Method::POST,
+                "/element",
+                Some(json!({"using": "css selector", "value": css})),
+            )
+            .await;
+        found[ELEMENT_KEY]
+            .as_str()
+            .unwrap_or_else(|| panic!("no element for {css}: {found}"))
+            .to_string()
+    }
+
+    async fn click(&self, element: &str) {
+        self.call(
+            reqwest::Method::POST,
+            &format!("/element/{element}/click"),
+            Some(json!({})),
+        )
+        .await;
+    }
+
+    async fn type_into(&self, element: &str, text: &str) {
+        self.call(
+            reqwest::Method::POST,
+            &format!("/element/{element}/value"),
+            Some(json!({"text": text})),
+        )
+        .await;
+    }
+
+    async fn displayed(&self, element: &str) -> bool {
+        self.call(
+            reqwest::Method::GET,
+            &format!("/element/{element}/displayed"),
+            None,
+        )
+        .await
+        .as_bool()
+        .unwrap()
+    }
+
+    async fn script(&self, script: &str) -> Value {
+        self.call(
+            reqwest::Method::POST,
+            "/execute/sync",
+            Some(json!({"script": script, "args": []})),
+        )
+        .await
+    }
+
+    async fn resize(&self, width: u32, height: u32) {
+        self.call(
+            reqwest::Method::POST,
+            "/window/rect",
+            Some(json!({"width": width, "height": height})),
+        )
+        .await;
+    }
+
+    /// Waits until `condition` (JavaScript returning a boolean) holds, polling the page.
+    async fn wait_for(&self, what: &str, condition: &str) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while self.script(&format!("return Boolean({condition});")).await != json!(true) {
+            assert!(Instant::now() < deadline, "timed out waiting for {what}");
+            tokio::task::yield_now().await;
+        }
+    }
+
+    async fn screenshot(&self, name: &str) -> PathBuf {
+        let data = self.call(reqwest::Method::GET, "/screenshot", None).await;
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(data.as_str().unwrap())
+            .unwrap();
+        let dir = xtask::project_root().join("target/browser-screenshots");
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(format!("{name}.png"));
+        std::fs::write(&path, png).unwrap();
+        path
+    }
+
+    /// Severe messages from the browser console (JavaScript errors, failed loads).
+    async fn console_errors(&self) -> Vec<String> {
+        let logs = self
+            .call(
+                reqwest::Method::POST,
+                "/se/log",
+                Some(json!({"type": "browser"})),
+            )
+            .await;
+        logs.as_array()
+            .into_iter()
+            .flatten()
+            .filter(|entry| entry["level"] == "SEVERE")
+            .map(|entry| entry["message"].as_str().unwrap_or("").to_string())
+            .collect()
+    }
+}
+
+fn browser_available() -> bool {
+    let present =
+        std::path::Path::new(CHROMIUM).exists() && std::path::Path::new(CHROMEDRIVER).exists();
+    if !present {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must run the browser test: install Debian's chromium and chromium-driver (.ci/run does)"
+        );
+        eprintln!("skipped: {CHROMIUM} or {CHROMEDRIVER} is missing (apt-get install chromium chromium-driver)");
+    }
+    present
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reader_finds_their_way_through_the_site() {
+    if !browser_available() {
+        return;
+    }
+    let (_tree, html_dir) = common::built_repository_guide();
+    let (address, _server) = xtask::serve::start(&html_dir, 0).unwrap();
+    let site = format!("http://{address}");
+    let profile = tempfile::tempdir().unwrap();
+    let browser = Browser::start(profile.path()).await;
+    browser.resize(1280, 900).await;
+
+    // The site root lands on the current edition.
+    browser.goto(&format!("{site}/")).await;
+    browser
+        .wait_for(
+            "the redirect to the current edition",
+            "location.pathname === '/current/index.html' && document.readyState === 'complete'",
+        )
+        .await;
+    let heading = browser
+        .script("return document.querySelector('main h1').textContent;")
+        .await;
+    assert_eq!(heading, json!("Before you start (iOS 18 and iOS 26)"));
+    browser.screenshot("01-root-lands-on-current").await;
+
+    // The switcher moves to the same page in the legacy edition, from the keyboard.
+    browser
+        .goto(&format!("{site}/current/add-account.html"))
+        .await;
+    let legacy_link = browser
+        .find(r#".edition-switcher a[data-edition="legacy-2018"]"#)
+        .await;
+    let focused = browser
+        .script(r#"const a = document.querySelector('.edition-switcher a[data-edition="legacy-2018"]'); a.focus(); return document.activeElement === a;"#)
+        .await;
+    assert_eq!(
+        focused,
+        json!(true),
+        "the switcher's links take keyboard focus"
+    );
+    browser.type_into(&legacy_link, "\u{E007}").await; // Enter
+    browser.wait_for("the legacy page", "location.pathname === '/legacy-2018/add-account.html' && document.readyState === 'complete'").await;
+
+    // The legacy banner is visible.
+    let banner = browser.find(".legacy-banner").await;
+    assert!(browser.displayed(&banner).await);
+    let banner_text = browser
+        .script("return document.querySelector('.legacy-banner').innerText;")
+        .await;
+    assert!(banner_text
+        .as_str()
+        .unwrap()
+        .contains("no longer works with Exchange Online"));
+    browser.screenshot("02-legacy-banner").await;
+
+    // Search finds the settings page for the server name.
+    browser.goto(&format!("{site}/current/index.html")).await;
+    let toggle = browser.find("#mdbook-search-toggle").await;
+    browser.click(&toggle).await;
+    let search = browser.find("#mdbook-searchbar").await;
+    browser.type_into(&search, "outlook.office365.com").await;
+    browser
+        .wait_for(
+            "search results",
+            "document.querySelectorAll('#mdbook-searchresults a').length > 0",
+        )
+        .await;
+    let results = browser
+        .script("return Array.from(document.querySelectorAll('#mdbook-searchresults a')).map(a => a.getAttribute('href'));")
+        .await;
+    assert!(
+        results
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|href| href.as_str().unwrap().contains("current/add-account.html")),
+        "results: {results}"
+    );
+    browser.screenshot("03-search").await;
+
+    // A phone-sized viewport shows the steps without sideways scrolling.
+    browser.resize(390, 844).await;
+    browser
+        .goto(&format!("{site}/current/add-account.html"))
+        .await;
+    let overflow = browser
+        .script(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+        )
+        .await;
+    assert_eq!(
+        overflow,
+        json!(0),
+        "the page scrolls sideways on a 390 px wide screen"
+    );
+    let steps = browser.find("main ol").await;
+    assert!(browser.displayed(&steps).await);
+    browser.screenshot("04-phone-steps").await;
+
+    let errors = browser.console_errors().await;
+    assert!(
+        errors.is_empty(),
+        "the browser console shows errors: {errors:?}"
+    );
+}
