@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::diagnostic::{Diagnostic, Fix};
+use crate::diagnostic::Diagnostic;
 use crate::fsutil::write_atomically;
 
 /// One file's fixes were applied.
@@ -18,40 +18,65 @@ pub struct FixedFile {
     pub fixes: usize,
 }
 
+/// Applies the fixes of `diagnostics` (all about one file) to its `text`. A fix is skipped when
+/// its bytes no longer hold what was found, or when it overlaps another. Returns the new text
+/// and the diagnostics whose fixes were applied, last in the file first.
+pub fn apply_to_text<'d>(
+    text: &str,
+    diagnostics: &[&'d Diagnostic],
+) -> (String, Vec<&'d Diagnostic>) {
+    let mut fixable: Vec<&Diagnostic> = diagnostics
+        .iter()
+        .copied()
+        .filter(|d| d.fix.is_some())
+        .collect();
+    fixable.sort_by_key(|d| std::cmp::Reverse(d.fix.as_ref().map_or(0, |f| f.range.start)));
+    let mut text = text.to_string();
+    let mut applied = Vec::new();
+    let mut previous_start = usize::MAX;
+    for diagnostic in fixable {
+        let Some(fix) = &diagnostic.fix else { continue };
+        let still_there = text.get(fix.range.clone()) == diagnostic.found.as_deref();
+        if !still_there || fix.range.end > previous_start {
+            continue;
+        }
+        text.replace_range(fix.range.clone(), &fix.replacement);
+        previous_start = fix.range.start;
+        applied.push(diagnostic);
+    }
+    (text, applied)
+}
+
 /// Applies the fixes carried by `diagnostics`; prints one line per change to `out`.
 pub fn apply(
     root: &Path,
     diagnostics: &[Diagnostic],
     out: &mut dyn Write,
 ) -> Result<Vec<FixedFile>, Diagnostic> {
-    let mut by_file: BTreeMap<&Path, Vec<(&Diagnostic, &Fix)>> = BTreeMap::new();
+    let mut by_file: BTreeMap<&Path, Vec<&Diagnostic>> = BTreeMap::new();
     for diagnostic in diagnostics {
-        if let (Some(fix), Some(location)) = (&diagnostic.fix, &diagnostic.location) {
-            by_file
-                .entry(&location.file)
-                .or_default()
-                .push((diagnostic, fix));
+        if let (Some(_), Some(location)) = (&diagnostic.fix, &diagnostic.location) {
+            by_file.entry(&location.file).or_default().push(diagnostic);
         }
     }
     let mut fixed = Vec::new();
-    for (path, mut fixes) in by_file {
+    for (path, file_diagnostics) in by_file {
         let full_path = root.join(path);
-        let mut text = std::fs::read_to_string(&full_path).map_err(|error| {
+        let text = std::fs::read_to_string(&full_path).map_err(|error| {
             Diagnostic::error("fix", format!("cannot read {}: {error}", path.display()))
                 .in_file(path)
         })?;
-        fixes.sort_by_key(|(_, fix)| std::cmp::Reverse(fix.range.start));
-        let mut applied = 0;
-        let mut previous_start = usize::MAX;
-        for (diagnostic, fix) in &fixes {
-            let still_there = text.get(fix.range.clone()) == diagnostic.found.as_deref();
-            if !still_there || fix.range.end > previous_start {
-                continue;
-            }
-            text.replace_range(fix.range.clone(), &fix.replacement);
-            previous_start = fix.range.start;
-            applied += 1;
-            if let Some(location) = &diagnostic.location {
+        let (new_text, applied) = apply_to_text(&text, &file_diagnostics);
+        if applied.is_empty() {
+            continue;
+        }
+        write_atomically(&full_path, new_text.as_bytes()).map_err(|error| {
+            Diagnostic::error("fix", format!("cannot write {}: {error}", path.display()))
+                .in_file(path)
+                .hint("nothing was changed in this file; make it writable and run again")
+        })?;
+        for diagnostic in applied.iter().rev() {
+            if let (Some(location), Some(fix)) = (&diagnostic.location, &diagnostic.fix) {
                 let _ = writeln!(
                     out,
                     "fixed {}:{}:{}: {:?} → {:?}",
@@ -63,17 +88,9 @@ pub fn apply(
                 );
             }
         }
-        if applied == 0 {
-            continue;
-        }
-        write_atomically(&full_path, text.as_bytes()).map_err(|error| {
-            Diagnostic::error("fix", format!("cannot write {}: {error}", path.display()))
-                .in_file(path)
-                .hint("nothing was changed in this file; make it writable and run again")
-        })?;
         fixed.push(FixedFile {
             path: path.to_path_buf(),
-            fixes: applied,
+            fixes: applied.len(),
         });
     }
     Ok(fixed)

@@ -24,23 +24,18 @@ pub struct LoadedGuide {
 /// Reads and parses `ROOT/guide.yaml`.
 pub fn load_guide(root: &Path) -> Result<LoadedGuide, Diagnostic> {
     let path = root.join(GUIDE_FILE);
+    // Refuse an oversized file before reading it, so memory stays bounded.
+    let size = std::fs::metadata(&path).map_or(0, |m| m.len());
+    if size > MAX_GUIDE_BYTES as u64 {
+        return Err(too_large(size));
+    }
     let bytes = std::fs::read(&path).map_err(|error| {
         Diagnostic::error("yaml", format!("cannot read {GUIDE_FILE}: {error}"))
             .in_file(GUIDE_FILE)
             .hint("every guide tree needs a guide.yaml next to its book.toml; pass --root to point at another tree")
     })?;
     if bytes.len() > MAX_GUIDE_BYTES {
-        return Err(Diagnostic::error(
-            "yaml",
-            format!(
-                "{GUIDE_FILE} is {} bytes, more than the {MAX_GUIDE_BYTES} this tool reads",
-                bytes.len()
-            ),
-        )
-        .in_file(GUIDE_FILE)
-        .hint(
-            "the source of truth should be a few kilobytes; check that the right file was saved",
-        ));
+        return Err(too_large(bytes.len() as u64));
     }
     let text = String::from_utf8(bytes).map_err(|error| {
         let valid = error.utf8_error().valid_up_to();
@@ -50,6 +45,15 @@ pub fn load_guide(root: &Path) -> Result<LoadedGuide, Diagnostic> {
             .hint("save the file as UTF-8")
     })?;
     parse_guide(&text)
+}
+
+fn too_large(size: u64) -> Diagnostic {
+    Diagnostic::error(
+        "yaml",
+        format!("{GUIDE_FILE} is {size} bytes, more than the {MAX_GUIDE_BYTES} this tool reads"),
+    )
+    .in_file(GUIDE_FILE)
+    .hint("the source of truth should be a few kilobytes; check that the right file was saved")
 }
 
 /// Parses the text of a `guide.yaml`: YAML syntax, the schema, then rules the schema cannot say.
