@@ -115,6 +115,9 @@ pub enum Command {
         /// Rewrite values that drifted from guide.yaml (only those; atomically), then check
         #[arg(long)]
         fix: bool,
+        /// Skip rendering the book (and the link check, which reads the rendered pages)
+        #[arg(long)]
+        no_build: bool,
         /// Output format
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
@@ -157,12 +160,14 @@ where
             root,
             online,
             fix,
+            no_build,
             format,
         } => verify::verify(
             &root.root,
             &VerifyOptions {
                 online: online.options(format, Vec::new(), colour),
                 fix,
+                build: !no_build,
                 format,
                 colour,
             },

@@ -21,6 +21,8 @@ pub struct VerifyOptions {
     pub online: crate::urls::UrlsOptions,
     /// Rewrite drifted values to guide.yaml's before checking.
     pub fix: bool,
+    /// Render the book and check its links (off for a quick check of the sources only).
+    pub build: bool,
     pub format: Format,
     pub colour: bool,
 }
@@ -217,36 +219,15 @@ pub fn verify(root: &Path, options: &VerifyOptions, out: &mut dyn Write) -> u8 {
             diagnostics: checks::snippets::check(&generated, &tree.snippets),
         }
     });
-    let mut built = None;
-    run.run("build", || match render::build_book(root, &tree.yaml) {
-        Ok(html_dir) => {
-            let summary = format!("rendered {}", html_dir.display());
-            built = Some(html_dir);
-            Outcome {
-                summary,
-                diagnostics: Vec::new(),
-            }
-        }
-        Err(problems) => Outcome {
-            summary: String::new(),
-            diagnostics: problems,
-        },
-    });
-    run.run("links", || {
-        let mut diagnostics = checks::links::check_internal(&tree);
-        match built.as_deref().map(checks::links::html_ids) {
-            Some(Ok(ids)) => diagnostics.extend(checks::links::check_anchors(&tree, &ids)),
-            Some(Err(error)) => diagnostics.push(Diagnostic::error(
-                "links",
-                format!("cannot read the rendered pages: {error}"),
-            )),
-            None => {}
-        }
-        Outcome {
-            summary: "links between chapters and their #anchors resolve".to_string(),
-            diagnostics,
-        }
-    });
+    if options.build {
+        build_and_check_links(&mut run, root, &tree);
+    } else {
+        run.skip("build", "--no-build: the book is not rendered");
+        run.skip(
+            "links",
+            "--no-build: links are checked against the rendered pages",
+        );
+    }
 
     if options.online.offline {
         run.skip("online", "--offline: the URL check needs the network");
@@ -282,6 +263,40 @@ pub fn verify(root: &Path, options: &VerifyOptions, out: &mut dyn Write) -> u8 {
             run.finish(true)
         }
     }
+}
+
+/// Renders the book, then checks links between chapters and their anchors in the result.
+fn build_and_check_links(run: &mut Run<'_>, root: &Path, tree: &GuideTree) {
+    let mut built = None;
+    run.run("build", || match render::build_book(root, &tree.yaml) {
+        Ok(html_dir) => {
+            let summary = format!("rendered {}", html_dir.display());
+            built = Some(html_dir);
+            Outcome {
+                summary,
+                diagnostics: Vec::new(),
+            }
+        }
+        Err(problems) => Outcome {
+            summary: String::new(),
+            diagnostics: problems,
+        },
+    });
+    run.run("links", || {
+        let mut diagnostics = checks::links::check_internal(tree);
+        match built.as_deref().map(checks::links::html_ids) {
+            Some(Ok(ids)) => diagnostics.extend(checks::links::check_anchors(tree, &ids)),
+            Some(Err(error)) => diagnostics.push(Diagnostic::error(
+                "links",
+                format!("cannot read the rendered pages: {error}"),
+            )),
+            None => {}
+        }
+        Outcome {
+            summary: "links between chapters and their #anchors resolve".to_string(),
+            diagnostics,
+        }
+    });
 }
 
 /// The `--fix` pass: applies mechanical fixes before the checks run.

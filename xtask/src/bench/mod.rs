@@ -2,6 +2,7 @@
 //! Figures are measured in a release build: a debug build re-runs itself with `--release`.
 
 mod drift;
+mod process;
 mod synthetic;
 mod urls;
 
@@ -11,12 +12,28 @@ use std::path::Path;
 use crate::model::load::load_guide;
 use crate::report;
 
+/// Set in a child's environment to make it print its peak memory on standard error.
+pub const REPORT_PEAK_MEMORY: &str = "CALSYNC_REPORT_PEAK_MEMORY";
+pub const PEAK_MEMORY_PREFIX: &str = "calsync-peak-rss-kb: ";
+
+/// This process's peak resident memory (VmHWM), in kilobytes.
+pub fn own_peak_memory_kb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
 /// Which benchmarks to run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Which {
+    /// Everything but the cold start
     All,
     Drift,
     Urls,
+    /// Peak memory on a 5,000-chapter guide, and warm verify time
+    Verify,
+    /// A fresh clone built from a cold target folder (takes minutes)
+    ColdStart,
 }
 
 /// One line of the results table.
@@ -68,6 +85,13 @@ pub fn command(root: &Path, which: Which, out: &mut dyn Write) -> u8 {
     }
     if matches!(which, Which::All | Which::Urls) {
         rows.extend(urls::run());
+    }
+    if matches!(which, Which::All | Which::Verify) {
+        rows.extend(process::warm_verify(root));
+        rows.extend(process::memory(root, &guide));
+    }
+    if which == Which::ColdStart {
+        rows.extend(process::cold_start(root));
     }
     print_table(&rows, out);
     u8::from(rows.iter().any(|row| !row.met))
@@ -128,6 +152,8 @@ fn rerun_in_release(root: &Path, which: Which, out: &mut dyn Write) -> u8 {
         Which::All => "all",
         Which::Drift => "drift",
         Which::Urls => "urls",
+        Which::Verify => "verify",
+        Which::ColdStart => "cold-start",
     };
     let output =
         std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))

@@ -53,8 +53,12 @@ impl BookTree {
         }
     }
 
+    /// The chapter at `path` (chapters are sorted by path, so this is a binary search).
     pub fn chapter(&self, path: &Path) -> Option<&SourceFile> {
-        self.chapters.iter().find(|chapter| chapter.path == path)
+        self.chapters
+            .binary_search_by(|chapter| chapter.path.as_path().cmp(path))
+            .ok()
+            .map(|index| &self.chapters[index])
     }
 }
 
