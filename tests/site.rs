@@ -196,3 +196,30 @@ fn a_link_to_a_missing_anchor_fails_verify() {
     );
     assert!(output.contains("did you mean #legacy?"), "{output}");
 }
+
+/// A raw HTTP/1.1 GET against the preview server; returns the status line and the body.
+fn http_get(address: std::net::SocketAddr, path: &str) -> (String, String) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let (head, body) = response.split_once("\r\n\r\n").unwrap();
+    (head.lines().next().unwrap().to_string(), body.to_string())
+}
+
+#[test]
+fn the_preview_server_serves_pages_folders_and_a_404() {
+    let (_tree, html) = built_repository_guide();
+    let (address, _server) = xtask::serve::start(&html, 0).unwrap();
+    let (status, body) = http_get(address, "/");
+    assert_eq!(status, "HTTP/1.1 200 OK");
+    assert!(body.contains("current/index.html"));
+    let (status, body) = http_get(address, "/current/add-account.html?x=1");
+    assert_eq!(status, "HTTP/1.1 200 OK");
+    assert!(body.contains("Add your work account"));
+    let (status, _) = http_get(address, "/no/such/page.html");
+    assert_eq!(status, "HTTP/1.1 404 Not Found");
+    let (status, _) = http_get(address, "/../Cargo.toml");
+    assert_eq!(status, "HTTP/1.1 400 Bad Request");
+}
