@@ -167,8 +167,7 @@ pub fn unused(yaml_text: &str, declared: &[&str], uses: &[UrlUse]) -> Vec<Diagno
 /// Addresses on loopback or reserved example domains are examples for contributors, not links
 /// for readers: they need no declaration and are never requested.
 pub fn is_example_host(url: &str) -> bool {
-    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
-    let authority = after_scheme.split(['/', '?', '#']).next().unwrap_or("");
+    let authority = authority(url);
     let host = authority
         .rsplit_once(':')
         .map_or(authority, |(host, port)| {
@@ -188,9 +187,13 @@ pub fn is_example_host(url: &str) -> bool {
 }
 
 fn has_userinfo(url: &str) -> bool {
+    authority(url).contains('@')
+}
+
+/// The `user@host:port` part of a URL.
+fn authority(url: &str) -> &str {
     let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
-    let authority = after_scheme.split(['/', '?', '#']).next().unwrap_or("");
-    authority.contains('@')
+    after_scheme.split(['/', '?', '#']).next().unwrap_or("")
 }
 
 #[cfg(test)]

@@ -109,10 +109,8 @@ pub fn extract(text: &str) -> Extracted {
                 open_emphasis.push((span, String::new()));
             }
             Event::End(TagEnd::Strong | TagEnd::Emphasis) => {
+                // Text already went to every open span, the enclosing ones included.
                 if let Some((outer, collected)) = open_emphasis.pop() {
-                    for (_, parent) in &mut open_emphasis {
-                        parent.push_str(&collected);
-                    }
                     let inner = emphasis_inner_span(text, outer.clone());
                     last = Some(Candidate {
                         end: outer.end,
@@ -252,6 +250,21 @@ mod tests {
         let labelled = &extract(text).labelled[0];
         assert_eq!(labelled.value, " `x`");
         assert!(labelled.plain);
+    }
+
+    #[test]
+    fn nested_emphasis_collects_each_text_once() {
+        let text = "***a** b*<!-- setting: k -->";
+        assert_eq!(extract(text).labelled[0].value, "a b");
+    }
+
+    #[test]
+    fn deeply_nested_emphasis_stays_linear() {
+        // Found by the fuzzer: text was copied into every enclosing span on each close, which
+        // doubled it per level of nesting.
+        let text = format!("{}x{}<!-- setting: k -->", "_".repeat(60), "_".repeat(60));
+        let found = extract(&text);
+        assert!(found.labelled.iter().all(|l| l.value.len() <= text.len()));
     }
 
     #[test]

@@ -113,16 +113,7 @@ mod tests {
             Path::new("/nonexistent/cache.json"),
             Duration::from_secs(60),
         );
-        let report = UrlReport {
-            url: "https://a.example/".into(),
-            outcome: Outcome::Ok,
-            http_status: Some(200),
-            final_url: None,
-            permanent_redirect: false,
-            attempts: 1,
-            elapsed_ms: 5,
-            error: None,
-        };
+        let report = UrlReport::new("https://a.example/", Outcome::Ok);
         let then = UNIX_EPOCH + Duration::from_secs(1_000_000);
         cache.remember(&report, then);
         assert!(cache

@@ -33,16 +33,7 @@ enum Answer {
 /// Checks `url` and returns its report. Never takes longer than `config.bound_per_url()`.
 pub async fn check_url(client: &reqwest::Client, config: &CheckConfig, url: &str) -> UrlReport {
     let started = Instant::now();
-    let mut report = UrlReport {
-        url: url.to_string(),
-        outcome: Outcome::Broken,
-        http_status: None,
-        final_url: None,
-        permanent_redirect: false,
-        attempts: 0,
-        elapsed_ms: 0,
-        error: None,
-    };
+    let mut report = UrlReport::new(url, Outcome::Broken);
     let bound = config.bound_per_url();
     if tokio::time::timeout(bound, follow(client, config, url, &mut report))
         .await

@@ -73,6 +73,22 @@ pub struct UrlReport {
     pub error: Option<String>,
 }
 
+impl UrlReport {
+    /// A report for `url` with nothing requested yet.
+    pub fn new(url: &str, outcome: Outcome) -> UrlReport {
+        UrlReport {
+            url: url.to_string(),
+            outcome,
+            http_status: None,
+            final_url: None,
+            permanent_redirect: false,
+            attempts: 0,
+            elapsed_ms: 0,
+            error: None,
+        }
+    }
+}
+
 /// The knobs of a check run; `Default` is what `cargo xtask urls` uses.
 #[derive(Debug, Clone)]
 pub struct CheckConfig {

@@ -64,7 +64,7 @@ pub async fn check_all_async(
             .iter()
             .any(|prefix| target.url.starts_with(prefix.as_str()))
         {
-            let report = placeholder(&target.url, Outcome::Excluded);
+            let report = UrlReport::new(&target.url, Outcome::Excluded);
             progress(&report);
             reports[index] = Some(report);
             continue;
@@ -123,19 +123,6 @@ pub async fn check_all_async(
         });
     }
     Ok(checked)
-}
-
-fn placeholder(url: &str, outcome: Outcome) -> UrlReport {
-    UrlReport {
-        url: url.to_string(),
-        outcome,
-        http_status: None,
-        final_url: None,
-        permanent_redirect: false,
-        attempts: 0,
-        elapsed_ms: 0,
-        error: None,
-    }
 }
 
 /// True when every URL that was requested failed to connect: the network is down, not the links.
