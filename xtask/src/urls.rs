@@ -273,7 +273,8 @@ pub fn command(root: &Path, options: &UrlsOptions, out: &mut dyn Write) -> u8 {
             let _ = writeln!(out, "urls: {}", summary_line(&checked, started.elapsed()));
         }
     }
-    if report::github::enabled() {
+    // Annotations would break the JSON document, so they go with human output only.
+    if report::github::enabled() && options.format == Format::Human {
         for diagnostic in &found {
             let _ = out.write_all(report::github::render(diagnostic).as_bytes());
         }

@@ -96,7 +96,8 @@ impl Run<'_> {
             let document = report::json::render(&self.diagnostics, &self.timings);
             let _ = self.out.write_all(document.as_bytes());
         }
-        if report::github::enabled() {
+        // Annotations would break the JSON document, so they go with human output only.
+        if report::github::enabled() && self.human() {
             for diagnostic in &self.diagnostics {
                 let _ = self
                     .out
