@@ -550,6 +550,26 @@ fn the_urls_command_reports_json_with_where_each_url_is_used() {
 }
 
 #[test]
+fn the_urls_command_excludes_by_prefix_without_a_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().to_str().unwrap();
+    let (code, output) = common::xtask(&[
+        "urls",
+        "--no-cache",
+        "--root",
+        root,
+        "--exclude",
+        "http://127.0.0.1:9/",
+        "http://127.0.0.1:9/private",
+    ]);
+    assert_eq!(code, 0, "{output}");
+    assert!(
+        output.contains("urls: 0 ok, 0 redirected, 0 broken, 1 excluded in"),
+        "{output}"
+    );
+}
+
+#[test]
 fn offline_skips_with_a_notice() {
     let (code, output) = common::xtask(&["urls", "--offline", "http://127.0.0.1:9/"]);
     assert_eq!(code, 0);

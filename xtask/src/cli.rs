@@ -36,6 +36,9 @@ pub struct OnlineArgs {
     /// Reuse a cached good answer younger than this (e.g. 30m, 12h, 1d)
     #[arg(long, value_name = "AGE", default_value = "1d", value_parser = crate::urlcheck::cache::parse_age)]
     pub max_cache_age: std::time::Duration,
+    /// Do not request URLs starting with this prefix; they are reported as `excluded` (repeatable)
+    #[arg(long, value_name = "PREFIX")]
+    pub exclude: Vec<String>,
     /// Give up on a request after this long (e.g. 10s)
     #[arg(long, value_name = "TIME", default_value = "10s", value_parser = crate::urlcheck::cache::parse_age)]
     pub timeout: std::time::Duration,
@@ -55,6 +58,7 @@ impl OnlineArgs {
             max_cache_age: self.max_cache_age,
             config: crate::urlcheck::CheckConfig {
                 timeout: self.timeout,
+                excludes: self.exclude.clone(),
                 ..crate::urlcheck::CheckConfig::default()
             },
             urls,
