@@ -20,7 +20,7 @@ pub struct Flags {
 #[derive(Debug, Clone, clap::Args)]
 pub struct RootArg {
     /// The guide tree: a folder with book.toml and guide.yaml (default: this repository)
-    #[arg(long, value_name = "DIR", default_value_os_t = crate::project_root())]
+    #[arg(long, value_name = "DIR", default_value_os_t = crate::project_root(), hide_default_value = true)]
     pub root: PathBuf,
 }
 
@@ -110,7 +110,7 @@ pub enum Command {
         #[arg(value_enum, default_value_t = crate::bench::Which::All)]
         which: crate::bench::Which,
     },
-    /// Run every check (YAML, SUMMARY.md, settings drift, URLs, secrets, snippets, build); exit 0 clean, 1 findings, 2 cannot run
+    /// Run every check (YAML, SUMMARY.md, drift, URLs, secrets, snippets, build, links; online unless --offline); exit 0 clean, 1 findings, 2 cannot run
     Verify {
         #[command(flatten)]
         root: RootArg,
