@@ -12,9 +12,9 @@ use codespan::Files;
 use codespan_reporting::diagnostic::Severity as LinkSeverity;
 
 use crate::checks::extract;
-use crate::checks::summary::normalize;
 use crate::diagnostic::Diagnostic;
 use crate::markdown;
+use crate::model::book::normalize;
 use crate::model::GuideTree;
 use crate::suggest;
 

@@ -1,13 +1,12 @@
 //! SUMMARY.md and the chapter files must agree: every listed chapter exists, every chapter is listed.
 
 use std::collections::BTreeSet;
-use std::path::{Component, Path, PathBuf};
 
 use pulldown_cmark::{Event, Tag};
 
 use crate::diagnostic::Diagnostic;
 use crate::markdown;
-use crate::model::book::BookTree;
+use crate::model::book::{normalize, BookTree};
 
 const CHECK: &str = "summary";
 
@@ -57,19 +56,4 @@ pub fn check(book: &BookTree) -> Vec<Diagnostic> {
         }
     }
     diagnostics
-}
-
-/// Resolves `.` and `..` without touching the file system.
-pub fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }

@@ -3,8 +3,7 @@
 use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
 
-use crate::checks::summary::normalize;
-use crate::model::book::SourceFile;
+use crate::model::book::{normalize, SourceFile};
 
 /// One `{{#include …}}` in a chapter.
 #[derive(Debug, Clone, PartialEq, Eq)]
