@@ -318,14 +318,10 @@ async fn a_body_of_gigabytes_is_not_downloaded() {
             let _ = sent_tx.send(sent);
         }
     });
-    let started = Instant::now();
     let c = check(&format!("http://{address}/huge")).await;
     assert_eq!((c.report.outcome, c.report.attempts), (Outcome::Ok, 2));
-    assert!(
-        started.elapsed() < Duration::from_secs(5),
-        "took {:?}",
-        started.elapsed()
-    );
+    // The check ends well inside its bound: the body is never read to the end.
+    assert!(Duration::from_millis(c.report.elapsed_ms) < config().bound_per_url());
     let sent = sent_rx
         .recv_timeout(Duration::from_secs(10))
         .expect("the server saw the client leave");
