@@ -3,21 +3,15 @@
 use std::io::Write;
 use std::path::Path;
 
-use crate::diagnostic::Diagnostic;
 use crate::model::GuideTree;
-use crate::report;
+use crate::report::human::print_all;
 use crate::verify::{EXIT_CANNOT_RUN, EXIT_CLEAN, EXIT_FINDINGS};
 
 pub fn build(root: &Path, out: &mut dyn Write, colour: bool) -> u8 {
-    let print = |out: &mut dyn Write, problems: &[Diagnostic]| {
-        for problem in problems {
-            let _ = out.write_all(report::human::render(problem, colour).as_bytes());
-        }
-    };
     let tree = match GuideTree::load(root) {
         Ok(tree) => tree,
         Err(problems) => {
-            print(out, &problems);
+            print_all(out, &problems, colour);
             return EXIT_CANNOT_RUN;
         }
     };
@@ -31,7 +25,7 @@ pub fn build(root: &Path, out: &mut dyn Write, colour: bool) -> u8 {
             EXIT_CLEAN
         }
         Err(problems) => {
-            print(out, &problems);
+            print_all(out, &problems, colour);
             EXIT_FINDINGS
         }
     }

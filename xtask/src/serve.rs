@@ -8,7 +8,6 @@ use std::path::{Component, Path, PathBuf};
 use std::thread::JoinHandle;
 use std::time::{Duration, SystemTime};
 
-use crate::model::GuideTree;
 use crate::report;
 use crate::verify::EXIT_CANNOT_RUN;
 
@@ -19,9 +18,7 @@ pub fn serve(root: &Path, port: u16, out: &mut dyn Write, colour: bool) -> u8 {
     let html_dir = match crate::model::book::load_config(root) {
         Ok(config) => root.join(config.build.build_dir),
         Err(problems) => {
-            for problem in &problems {
-                let _ = out.write_all(report::human::render(problem, colour).as_bytes());
-            }
+            report::human::print_all(out, &problems, colour);
             return EXIT_CANNOT_RUN;
         }
     };
@@ -60,17 +57,9 @@ pub fn start(html_dir: &Path, port: u16) -> std::io::Result<(SocketAddr, JoinHan
     Ok((address, server))
 }
 
+/// Renders again, printing what `cargo xtask build` prints; serving goes on whatever it finds.
 fn rebuild(root: &Path, out: &mut dyn Write, colour: bool) {
-    let problems = match GuideTree::load(root) {
-        Ok(tree) => crate::render::build_book(root, &tree.yaml)
-            .err()
-            .unwrap_or_default(),
-        Err(problems) => problems,
-    };
-    for problem in &problems {
-        let _ = out.write_all(report::human::render(problem, colour).as_bytes());
-    }
-    let _ = writeln!(out, "serve: rebuilt ({} problem(s))", problems.len());
+    crate::build::build(root, out, colour);
     let _ = out.flush();
 }
 

@@ -166,9 +166,7 @@ pub mod command {
 
     pub fn run(root: &Path, check_only: bool, out: &mut dyn Write, colour: bool) -> u8 {
         let print = |out: &mut dyn Write, problems: &[crate::diagnostic::Diagnostic]| {
-            for problem in problems {
-                let _ = out.write_all(report::human::render(problem, colour).as_bytes());
-            }
+            report::human::print_all(out, problems, colour);
         };
         let loaded = match load::load_guide(root) {
             Ok(loaded) => loaded,

@@ -202,10 +202,7 @@ pub fn command(root: &Path, options: &UrlsOptions, out: &mut dyn Write) -> u8 {
                 crate::checks::check_markdown(&tree).uses,
             ),
             Err(problems) => {
-                for problem in &problems {
-                    let _ =
-                        out.write_all(report::human::render(problem, options.colour).as_bytes());
-                }
+                report::human::print_all(out, &problems, options.colour);
                 return EXIT_CANNOT_RUN;
             }
         }

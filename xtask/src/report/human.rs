@@ -5,6 +5,13 @@ use std::fmt::Write as _;
 
 use crate::diagnostic::{Diagnostic, Severity};
 
+/// Prints every diagnostic to `out`, one after the other.
+pub fn print_all(out: &mut dyn std::io::Write, diagnostics: &[Diagnostic], colour: bool) {
+    for diagnostic in diagnostics {
+        let _ = out.write_all(render(diagnostic, colour).as_bytes());
+    }
+}
+
 pub fn render(diagnostic: &Diagnostic, colour: bool) -> String {
     let paint = |code: &str, text: &str| {
         if colour {
