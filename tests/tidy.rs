@@ -60,8 +60,11 @@ fn no_unfinished_work_markers_or_debug_prints() {
 #[test]
 fn the_readme_names_every_command() {
     let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
-    let mut out = Vec::new();
-    xtask::cli::run(["--help"], &mut out, false);
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    xtask::cli::run(
+        ["--help"],
+        &mut xtask::console::Console::new(&mut out, &mut err),
+    );
     let help = String::from_utf8(out).unwrap();
     let commands: Vec<&str> = help
         .lines()

@@ -35,11 +35,32 @@ pub fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
-/// Runs `cargo xtask ARGS` in-process; returns the exit code and everything printed.
+/// What one in-process run of `cargo xtask` printed, and its exit code.
+pub struct Printed {
+    pub code: u8,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs `cargo xtask ARGS` in-process, keeping standard output and standard error apart.
+pub fn xtask_split(args: &[&str]) -> Printed {
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let code = {
+        let mut console = xtask::console::Console::new(&mut out, &mut err);
+        xtask::cli::run(args.iter().copied(), &mut console)
+    };
+    Printed {
+        code,
+        stdout: String::from_utf8(out).expect("xtask prints UTF-8"),
+        stderr: String::from_utf8(err).expect("xtask prints UTF-8"),
+    }
+}
+
+/// Runs `cargo xtask ARGS` in-process; returns the exit code and everything printed
+/// (standard output, then standard error).
 pub fn xtask(args: &[&str]) -> (u8, String) {
-    let mut out = Vec::new();
-    let code = xtask::cli::run(args.iter().copied(), &mut out, false);
-    (code, String::from_utf8(out).expect("xtask prints UTF-8"))
+    let printed = xtask_split(args);
+    (printed.code, printed.stdout + &printed.stderr)
 }
 
 /// `cargo xtask verify --offline --root DIR` plus `extra` arguments.

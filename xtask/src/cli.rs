@@ -1,13 +1,14 @@
 //! Command-line flags and dispatch. `main.rs` only calls `run`; tests call it in-process.
 
 use std::ffi::OsString;
-use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+use crate::console::Console;
+use crate::exit;
 use crate::report::Format;
-use crate::verify::{self, VerifyOptions, EXIT_CANNOT_RUN, EXIT_CLEAN};
+use crate::verify::{self, VerifyOptions};
 
 /// Build, check and preview the calsync guide.
 #[derive(Debug, Parser)]
@@ -19,12 +20,19 @@ pub struct Flags {
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct RootArg {
-    /// The guide tree: a folder with book.toml and guide.yaml (default: this repository)
-    #[arg(long, value_name = "DIR", default_value_os_t = crate::project_root(), hide_default_value = true)]
-    pub root: PathBuf,
+    /// The guide tree: a folder with book.toml and guide.yaml (default: the repository cargo runs in)
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
 }
 
-/// Flags of the URL check, shared by `urls` and `verify`.
+impl RootArg {
+    /// The folder given, or the repository this command was started in (read at run time).
+    pub fn dir(&self) -> PathBuf {
+        self.root.clone().unwrap_or_else(crate::project_root)
+    }
+}
+
+/// Flags of the network checks, shared by `urls`, `sources` and `verify`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct OnlineArgs {
     /// Skip everything that needs the network
@@ -33,24 +41,19 @@ pub struct OnlineArgs {
     /// Ignore the cache of earlier answers (and do not update it)
     #[arg(long)]
     pub no_cache: bool,
-    /// Reuse a cached good answer younger than this (e.g. 30m, 12h, 1d)
-    #[arg(long, value_name = "AGE", default_value = "1d", value_parser = crate::urlcheck::cache::parse_age)]
+    /// Reuse a cached good answer younger than this (e.g. 30m, 12h, 1d; at most 3650d)
+    #[arg(long, value_name = "AGE", default_value = "1d", value_parser = crate::duration::parse_max_cache_age)]
     pub max_cache_age: std::time::Duration,
     /// Do not request URLs starting with this prefix; they are reported as `excluded` (repeatable)
     #[arg(long, value_name = "PREFIX")]
     pub exclude: Vec<String>,
-    /// Give up on a request after this long (e.g. 10s)
-    #[arg(long, value_name = "TIME", default_value = "10s", value_parser = crate::urlcheck::cache::parse_age)]
+    /// Give up on a request after this long (e.g. 10s; at most 10m)
+    #[arg(long, value_name = "TIME", default_value = "10s", value_parser = crate::duration::parse_timeout)]
     pub timeout: std::time::Duration,
 }
 
 impl OnlineArgs {
-    pub fn options(
-        &self,
-        format: Format,
-        urls: Vec<String>,
-        colour: bool,
-    ) -> crate::urls::UrlsOptions {
+    pub fn options(&self, format: Format, urls: Vec<String>) -> crate::urls::UrlsOptions {
         crate::urls::UrlsOptions {
             offline: self.offline,
             format,
@@ -62,8 +65,21 @@ impl OnlineArgs {
                 ..crate::urlcheck::CheckConfig::default()
             },
             urls,
-            colour,
         }
+    }
+}
+
+/// The day the date checks count from (review_by, "sources last checked").
+#[derive(Debug, Clone, clap::Args)]
+pub struct TodayArg {
+    /// Count dates from this day instead of today (YYYY-MM-DD), for tests and reproducible runs
+    #[arg(long, value_name = "DATE", hide = true, value_parser = crate::dates::parse_date_flag)]
+    pub today: Option<jiff::civil::Date>,
+}
+
+impl TodayArg {
+    pub fn date(&self) -> jiff::civil::Date {
+        self.today.unwrap_or_else(crate::dates::today)
     }
 }
 
@@ -74,7 +90,7 @@ pub enum Command {
         #[command(flatten)]
         root: RootArg,
     },
-    /// Render the guide and serve it on 127.0.0.1, rebuilding when a source changes
+    /// Render the guide and serve it on 127.0.0.1, rebuilding and reloading the page on every change
     Serve {
         #[command(flatten)]
         root: RootArg,
@@ -110,12 +126,14 @@ pub enum Command {
         #[arg(value_enum, default_value_t = crate::bench::Which::All)]
         which: crate::bench::Which,
     },
-    /// Run every check (YAML, SUMMARY.md, drift, URLs, secrets, snippets, build, links; online unless --offline); exit 0 clean, 1 findings, 2 cannot run
+    /// Run every check (YAML, sources, SUMMARY.md, drift, URLs, secrets, snippets, build, links; online unless --offline); exit 0 clean, 1 findings, 2 cannot run
     Verify {
         #[command(flatten)]
         root: RootArg,
         #[command(flatten)]
         online: OnlineArgs,
+        #[command(flatten)]
+        today: TodayArg,
         /// Rewrite values that drifted from guide.yaml (only those; atomically), then check
         #[arg(long)]
         fix: bool,
@@ -129,7 +147,7 @@ pub enum Command {
 }
 
 /// Parses `args` (without the program name) and runs the command; returns the exit code.
-pub fn run<I, T>(args: I, out: &mut dyn Write, colour: bool) -> u8
+pub fn run<I, T>(args: I, console: &mut Console<'_>) -> u8
 where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
@@ -139,43 +157,46 @@ where
     let flags = match Flags::try_parse_from(args) {
         Ok(flags) => flags,
         Err(error) => {
-            let _ = write!(out, "{}", error.render());
+            // Help and version are what the user asked for; errors are messages for people.
             return if error.use_stderr() {
-                EXIT_CANNOT_RUN
+                let _ = write!(console.err, "{}", error.render());
+                exit::CANNOT_RUN
             } else {
-                EXIT_CLEAN
+                let _ = write!(console.out, "{}", error.render());
+                exit::CLEAN
             };
         }
     };
     match flags.command {
-        Command::Build { root } => crate::build::build(&root.root, out, colour),
-        Command::Serve { root, port } => crate::serve::serve(&root.root, port, out, colour),
+        Command::Build { root } => crate::build::build(&root.dir(), console),
+        Command::Serve { root, port } => crate::serve::serve(&root.dir(), port, console),
         Command::Snippets { root, check } => {
-            crate::snippets::command::run(&root.root, check, out, colour)
+            crate::snippets::command::run(&root.dir(), check, console)
         }
-        Command::Bench { root, which } => crate::bench::command(&root.root, which, out),
+        Command::Bench { root, which } => crate::bench::command(&root.dir(), which, console),
         Command::Urls {
             root,
             online,
             format,
             urls,
-        } => crate::urls::command(&root.root, &online.options(format, urls, colour), out),
+        } => crate::urls::command(&root.dir(), &online.options(format, urls), console),
         Command::Verify {
             root,
             online,
+            today,
             fix,
             no_build,
             format,
         } => verify::verify(
-            &root.root,
+            &root.dir(),
             &VerifyOptions {
-                online: online.options(format, Vec::new(), colour),
+                online: online.options(format, Vec::new()),
+                today: today.date(),
                 fix,
                 build: !no_build,
                 format,
-                colour,
             },
-            out,
+            console,
         ),
     }
 }

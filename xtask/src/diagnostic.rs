@@ -19,6 +19,8 @@ pub enum Severity {
 /// Where a finding is: a file relative to the guide root, and a 1-based line and column.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Location {
+    /// Serialised lossily: a file name that is not UTF-8 must not break the JSON report.
+    #[serde(serialize_with = "path_as_text")]
     pub file: PathBuf,
     pub line: usize,
     pub column: usize,
@@ -51,6 +53,13 @@ pub struct Diagnostic {
     pub snippet: Option<Snippet>,
     #[serde(skip)]
     pub fix: Option<Fix>,
+}
+
+fn path_as_text<S: serde::Serializer>(
+    path: &std::path::Path,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&path.to_string_lossy())
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -8,18 +8,20 @@ use std::path::{Component, Path, PathBuf};
 use std::thread::JoinHandle;
 use std::time::{Duration, SystemTime};
 
+use crate::exit;
 use crate::report;
-use crate::verify::EXIT_CANNOT_RUN;
 
 /// How often the sources are looked at for changes.
 const POLL_INTERVAL: Duration = Duration::from_millis(500);
 
-pub fn serve(root: &Path, port: u16, out: &mut dyn Write, colour: bool) -> u8 {
+pub fn serve(root: &Path, port: u16, console: &mut crate::console::Console<'_>) -> u8 {
+    let colour = console.colour;
+    let out: &mut dyn Write = &mut *console.out;
     let html_dir = match crate::model::book::load_config(root) {
         Ok(config) => root.join(config.build.build_dir),
         Err(problems) => {
             report::human::print_all(out, &problems, colour);
-            return EXIT_CANNOT_RUN;
+            return exit::CANNOT_RUN;
         }
     };
     rebuild(root, out, colour);
@@ -27,7 +29,7 @@ pub fn serve(root: &Path, port: u16, out: &mut dyn Write, colour: bool) -> u8 {
         Ok(started) => started,
         Err(error) => {
             let _ = writeln!(out, "serve: cannot listen on 127.0.0.1:{port}: {error}");
-            return EXIT_CANNOT_RUN;
+            return exit::CANNOT_RUN;
         }
     };
     let _ = writeln!(
@@ -59,7 +61,14 @@ pub fn start(html_dir: &Path, port: u16) -> std::io::Result<(SocketAddr, JoinHan
 
 /// Renders again, printing what `cargo xtask build` prints; serving goes on whatever it finds.
 fn rebuild(root: &Path, out: &mut dyn Write, colour: bool) {
-    crate::build::build(root, out, colour);
+    let mut err = std::io::stderr();
+    let mut console = crate::console::Console {
+        out: &mut *out,
+        err: &mut err,
+        colour,
+        github: false,
+    };
+    crate::build::build(root, &mut console);
     let _ = out.flush();
 }
 

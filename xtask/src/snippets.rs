@@ -160,11 +160,14 @@ pub mod command {
     use std::io::Write;
     use std::path::Path;
 
+    use crate::console::Console;
+    use crate::exit;
     use crate::model::{book, load};
     use crate::report;
-    use crate::verify::{EXIT_CANNOT_RUN, EXIT_CLEAN, EXIT_FINDINGS};
 
-    pub fn run(root: &Path, check_only: bool, out: &mut dyn Write, colour: bool) -> u8 {
+    pub fn run(root: &Path, check_only: bool, console: &mut Console<'_>) -> u8 {
+        let colour = console.colour;
+        let out: &mut dyn Write = &mut *console.out;
         let print = |out: &mut dyn Write, problems: &[crate::diagnostic::Diagnostic]| {
             report::human::print_all(out, problems, colour);
         };
@@ -172,14 +175,14 @@ pub mod command {
             Ok(loaded) => loaded,
             Err(problem) => {
                 print(out, &[problem]);
-                return EXIT_CANNOT_RUN;
+                return exit::CANNOT_RUN;
             }
         };
         let on_disk = match book::read_tree(root, Path::new(super::SNIPPETS_DIR)) {
             Ok(files) => files,
             Err(problem) => {
                 print(out, &[problem]);
-                return EXIT_CANNOT_RUN;
+                return exit::CANNOT_RUN;
             }
         };
         let generated = super::generate(&loaded.guide);
@@ -188,9 +191,9 @@ pub mod command {
             print(out, &stale);
             let _ = writeln!(out, "snippets: {} file(s) out of date", stale.len());
             return if stale.is_empty() {
-                EXIT_CLEAN
+                exit::CLEAN
             } else {
-                EXIT_FINDINGS
+                exit::FINDINGS
             };
         }
         for file in &generated {
@@ -208,7 +211,7 @@ pub mod command {
                     "snippets: cannot write {}: {error}",
                     file.path.display()
                 );
-                return EXIT_CANNOT_RUN;
+                return exit::CANNOT_RUN;
             }
             let _ = writeln!(out, "snippets: wrote {}", file.path.display());
         }
@@ -220,7 +223,7 @@ pub mod command {
                         "snippets: cannot remove {}: {error}",
                         disk.path.display()
                     );
-                    return EXIT_CANNOT_RUN;
+                    return exit::CANNOT_RUN;
                 }
                 let _ = writeln!(
                     out,
@@ -230,6 +233,6 @@ pub mod command {
             }
         }
         let _ = writeln!(out, "snippets: {} file(s) up to date", generated.len());
-        EXIT_CLEAN
+        exit::CLEAN
     }
 }

@@ -10,7 +10,9 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use crate::checks::external_urls::UrlUse;
+use crate::console::Console;
 use crate::diagnostic::Diagnostic;
+use crate::exit;
 use crate::model::schema::{Expectation, Guide};
 use crate::model::GuideTree;
 use crate::report::{self, Format};
@@ -18,7 +20,6 @@ use crate::urlcheck::cache::{cache_path, Cache};
 use crate::urlcheck::expect::Verdict;
 use crate::urlcheck::run::{check_all, network_is_down, Checked, Target};
 use crate::urlcheck::{CheckConfig, Outcome, UrlReport};
-use crate::verify::{EXIT_CANNOT_RUN, EXIT_CLEAN, EXIT_FINDINGS};
 
 const CHECK: &str = "online";
 
@@ -31,7 +32,6 @@ pub struct UrlsOptions {
     pub config: CheckConfig,
     /// Check exactly these instead of the guide's URLs.
     pub urls: Vec<String>,
-    pub colour: bool,
 }
 
 /// The guide's declared URLs with what each should do.
@@ -52,13 +52,14 @@ pub fn run_checks(
     root: &Path,
     targets: &[Target],
     options: &UrlsOptions,
+    colour: bool,
 ) -> Result<Vec<Checked>, String> {
     let mut cache = options
         .use_cache
         .then(|| Cache::load(&cache_path(root), options.max_cache_age));
     let bar = progress_bar(
         targets.len() as u64,
-        options.colour && options.format == Format::Human,
+        colour && options.format == Format::Human,
     );
     let checked = check_all(
         targets,
@@ -187,13 +188,19 @@ pub const NETWORK_DOWN: &str =
     "every URL was unreachable: the network looks down, not the links (use --offline to skip the URL check)";
 
 /// `cargo xtask urls`.
-pub fn command(root: &Path, options: &UrlsOptions, out: &mut dyn Write) -> u8 {
+pub fn command(root: &Path, options: &UrlsOptions, console: &mut Console<'_>) -> u8 {
+    // With JSON on standard output, every line for people goes to standard error.
+    let human = options.format == Format::Human;
     if options.offline {
+        let people: &mut dyn Write = if human { console.out } else { console.err };
         let _ = writeln!(
-            out,
+            people,
             "urls: skipped (--offline): checking addresses needs the network"
         );
-        return EXIT_CLEAN;
+        if !human {
+            let _ = console.out.write_all(b"[]\n");
+        }
+        return exit::CLEAN;
     }
     let (targets, uses) = if options.urls.is_empty() {
         match GuideTree::load(root) {
@@ -202,8 +209,8 @@ pub fn command(root: &Path, options: &UrlsOptions, out: &mut dyn Write) -> u8 {
                 crate::checks::check_markdown(&tree).uses,
             ),
             Err(problems) => {
-                report::human::print_all(out, &problems, options.colour);
-                return EXIT_CANNOT_RUN;
+                report::human::print_all(console.err, &problems, console.colour);
+                return exit::CANNOT_RUN;
             }
         }
     } else {
@@ -219,66 +226,76 @@ pub fn command(root: &Path, options: &UrlsOptions, out: &mut dyn Write) -> u8 {
         (targets, Vec::new())
     };
     let started = Instant::now();
-    let checked = match run_checks(root, &targets, options) {
+    let checked = match run_checks(root, &targets, options, console.colour) {
         Ok(checked) => checked,
         Err(error) => {
-            let _ = writeln!(out, "urls: {error}");
-            return EXIT_CANNOT_RUN;
+            let _ = writeln!(console.err, "urls: {error}");
+            return exit::CANNOT_RUN;
         }
     };
     if network_is_down(&checked) {
-        let _ = writeln!(out, "urls: {NETWORK_DOWN}");
-        return EXIT_CANNOT_RUN;
+        let _ = writeln!(console.err, "urls: {NETWORK_DOWN}");
+        return exit::CANNOT_RUN;
     }
     let found = diagnostics(&checked, &uses);
     match options.format {
         Format::Json => {
-            let _ = out.write_all(json(&checked, &uses).as_bytes());
+            let _ = console.out.write_all(json(&checked, &uses).as_bytes());
         }
         Format::Human => {
-            let mut by_outcome: BTreeMap<&str, Vec<&Checked>> = BTreeMap::new();
-            for c in checked.iter().filter(|c| c.verdict != Verdict::Pass) {
-                by_outcome
-                    .entry(c.report.outcome.label())
-                    .or_default()
-                    .push(c);
-            }
-            for (label, rows) in by_outcome {
-                for c in rows {
-                    let status = c
-                        .report
-                        .http_status
-                        .map_or("-".to_string(), |s| s.to_string());
-                    let message = match &c.verdict {
-                        Verdict::Note(text) | Verdict::Fail(text) => text.as_str(),
-                        Verdict::Pass => "",
-                    };
-                    let _ = writeln!(
-                        out,
-                        "  {label:<11} {status:>3}  {:>2} tries  {}  {message}",
-                        c.report.attempts, c.target.url
-                    );
-                }
-            }
-            for diagnostic in &found {
-                let _ = write!(
-                    out,
-                    "\n{}",
-                    report::human::render(diagnostic, options.colour)
-                );
-            }
-            let _ = writeln!(out, "urls: {}", summary_line(&checked, started.elapsed()));
-        }
-    }
-    // Annotations would break the JSON document, so they go with human output only.
-    if report::github::enabled() && options.format == Format::Human {
-        for diagnostic in &found {
-            let _ = out.write_all(report::github::render(diagnostic).as_bytes());
+            print_human(&checked, &found, started.elapsed(), console);
         }
     }
     if found.iter().any(Diagnostic::is_error) {
-        EXIT_FINDINGS
+        exit::FINDINGS
     } else {
-        EXIT_CLEAN
+        exit::CLEAN
+    }
+}
+
+fn print_human(
+    checked: &[Checked],
+    found: &[Diagnostic],
+    elapsed: Duration,
+    console: &mut Console<'_>,
+) {
+    let out = &mut *console.out;
+    let mut by_outcome: BTreeMap<&str, Vec<&Checked>> = BTreeMap::new();
+    for c in checked.iter().filter(|c| c.verdict != Verdict::Pass) {
+        by_outcome
+            .entry(c.report.outcome.label())
+            .or_default()
+            .push(c);
+    }
+    for (label, rows) in by_outcome {
+        for c in rows {
+            let status = c
+                .report
+                .http_status
+                .map_or("-".to_string(), |s| s.to_string());
+            let message = match &c.verdict {
+                Verdict::Note(text) | Verdict::Fail(text) => text.as_str(),
+                Verdict::Pass => "",
+            };
+            let _ = writeln!(
+                out,
+                "  {label:<11} {status:>3}  {:>2} tries  {}  {message}",
+                c.report.attempts, c.target.url
+            );
+        }
+    }
+    for diagnostic in found {
+        let _ = write!(
+            out,
+            "\n{}",
+            report::human::render(diagnostic, console.colour)
+        );
+    }
+    let _ = writeln!(out, "urls: {}", summary_line(checked, elapsed));
+    // Annotations would break a JSON document, so they go with human output only.
+    if console.github {
+        for diagnostic in found {
+            let _ = out.write_all(report::github::render(diagnostic).as_bytes());
+        }
     }
 }

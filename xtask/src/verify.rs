@@ -1,44 +1,56 @@
 //! `cargo xtask verify`: every check in one run, one line per check with its time, exit code
 //! 0 (clean), 1 (findings) or 2 (the tool could not run: bad YAML, missing files).
+//!
+//! `verify` reads like the list of checks; each step records an `Outcome`. With `--format json`
+//! standard output carries exactly one JSON document, and every line for people (the check list,
+//! `--fix` notes) goes to standard error instead.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::checks::{self, Outcome};
+use crate::checks::{self, MarkdownFindings, Outcome};
+use crate::console::Console;
 use crate::diagnostic::{self, Diagnostic};
+use crate::exit;
 use crate::model::GuideTree;
 use crate::render;
 use crate::report::{self, json::CheckTiming, Format};
-
-pub const EXIT_CLEAN: u8 = 0;
-pub const EXIT_FINDINGS: u8 = 1;
-pub const EXIT_CANNOT_RUN: u8 = 2;
 
 #[derive(Debug, Clone)]
 pub struct VerifyOptions {
     /// The URL check's settings; `online.offline` skips it.
     pub online: crate::urls::UrlsOptions,
+    /// The day date checks count from.
+    pub today: jiff::civil::Date,
     /// Rewrite drifted values to guide.yaml's before checking.
     pub fix: bool,
     /// Render the book and check its links (off for a quick check of the sources only).
     pub build: bool,
     pub format: Format,
-    pub colour: bool,
 }
 
 /// Collects check results and prints them the way the chosen format wants.
-struct Run<'o> {
+struct Run<'o, 'c> {
     options: &'o VerifyOptions,
-    out: &'o mut dyn Write,
+    console: &'o mut Console<'c>,
     timings: Vec<CheckTiming>,
     diagnostics: Vec<Diagnostic>,
     started: Instant,
 }
 
-impl Run<'_> {
+impl Run<'_, '_> {
     fn human(&self) -> bool {
         self.options.format == Format::Human
+    }
+
+    /// Where lines for people go: the report itself, or stderr beside a JSON document.
+    fn people(&mut self) -> &mut dyn Write {
+        if self.options.format == Format::Human {
+            &mut *self.console.out
+        } else {
+            &mut *self.console.err
+        }
     }
 
     fn record(&mut self, check: &str, elapsed: Duration, outcome: Outcome) {
@@ -50,13 +62,11 @@ impl Run<'_> {
             (0, w) => format!("{}; {w} warning(s)", outcome.summary),
             (e, w) => format!("{e} error(s), {w} warning(s)"),
         };
-        if self.human() {
-            let _ = writeln!(
-                self.out,
-                "  {status:<5} {check:<9} {detail} ({} ms)",
-                elapsed.as_millis()
-            );
-        }
+        let _ = writeln!(
+            self.people(),
+            "  {status:<5} {check:<9} {detail} ({} ms)",
+            elapsed.as_millis()
+        );
         self.timings.push(CheckTiming {
             check: check.to_string(),
             passed: errors == 0,
@@ -73,9 +83,7 @@ impl Run<'_> {
     }
 
     fn skip(&mut self, check: &str, why: &str) {
-        if self.human() {
-            let _ = writeln!(self.out, "  {:<5} {check:<9} {why}", "skip");
-        }
+        let _ = writeln!(self.people(), "  {:<5} {check:<9} {why}", "skip");
     }
 
     fn finish(mut self, could_not_run: bool) -> u8 {
@@ -83,145 +91,65 @@ impl Run<'_> {
         let errors = self.diagnostics.iter().filter(|d| d.is_error()).count();
         let warnings = self.diagnostics.len() - errors;
         if self.human() {
+            let colour = self.console.colour;
             for diagnostic in &self.diagnostics {
-                let rendered = report::human::render(diagnostic, self.options.colour);
-                let _ = write!(self.out, "\n{rendered}");
+                let rendered = report::human::render(diagnostic, colour);
+                let _ = write!(self.console.out, "\n{rendered}");
             }
             let _ = writeln!(
-                self.out,
+                self.console.out,
                 "\nverify: {errors} error(s), {warnings} warning(s) in {} ms",
                 self.started.elapsed().as_millis()
             );
+            // Annotations would break a JSON document, so they go with human output only.
+            if self.console.github {
+                for diagnostic in &self.diagnostics {
+                    let _ = self
+                        .console
+                        .out
+                        .write_all(report::github::render(diagnostic).as_bytes());
+                }
+            }
         } else {
             let document = report::json::render(&self.diagnostics, &self.timings);
-            let _ = self.out.write_all(document.as_bytes());
-        }
-        // Annotations would break the JSON document, so they go with human output only.
-        if report::github::enabled() && self.human() {
-            for diagnostic in &self.diagnostics {
-                let _ = self
-                    .out
-                    .write_all(report::github::render(diagnostic).as_bytes());
-            }
+            let _ = self.console.out.write_all(document.as_bytes());
         }
         if could_not_run {
-            EXIT_CANNOT_RUN
+            exit::CANNOT_RUN
         } else if errors > 0 {
-            EXIT_FINDINGS
+            exit::FINDINGS
         } else {
-            EXIT_CLEAN
+            exit::CLEAN
         }
     }
 }
 
 /// Runs every check on the guide tree at `root` and returns the process exit code.
-pub fn verify(root: &Path, options: &VerifyOptions, out: &mut dyn Write) -> u8 {
+pub fn verify(root: &Path, options: &VerifyOptions, console: &mut Console<'_>) -> u8 {
     let mut run = Run {
         options,
-        out,
+        console,
         timings: Vec::new(),
         diagnostics: Vec::new(),
         started: Instant::now(),
     };
-    if run.human() {
-        let _ = writeln!(run.out, "verify: guide at {}", root.display());
-    }
+    let _ = writeln!(run.people(), "verify: guide at {}", root.display());
     if options.fix {
         if let Err(problem) = fix_first(root, &mut run) {
             run.diagnostics.push(problem);
             return run.finish(true);
         }
     }
-
-    let started = Instant::now();
-    let tree = match GuideTree::load(root) {
-        Ok(tree) => tree,
-        Err(problems) => {
-            run.record(
-                "load",
-                started.elapsed(),
-                Outcome {
-                    summary: String::new(),
-                    diagnostics: problems,
-                },
-            );
-            return run.finish(true);
-        }
+    let Some(tree) = load(&mut run, root) else {
+        return run.finish(true);
     };
-    let guide = &tree.yaml.guide;
-    run.record(
-        "load",
-        started.elapsed(),
-        Outcome {
-            summary: format!(
-                "guide.yaml ({} settings, {} URLs, {} editions), {} chapters",
-                tree.yaml.settings.keys().count(),
-                guide.urls.len(),
-                guide.editions.len(),
-                tree.book.chapters.len()
-            ),
-            diagnostics: Vec::new(),
-        },
-    );
-
-    run.run("summary", || Outcome {
-        summary: format!(
-            "{} chapters, all listed in SUMMARY.md",
-            tree.book.chapters.len()
-        ),
-        diagnostics: checks::summary::check(&tree.book),
-    });
-    run.run("include", || Outcome {
-        summary: format!(
-            "{} includes, all present inside the repository",
-            tree.includes.len()
-        ),
-        diagnostics: checks::includes::check(&tree),
-    });
-
-    let markdown = checks::check_markdown(&tree);
-    let files = markdown.files;
-    let markdown_uses = markdown.uses.clone();
-    run.record(
-        "settings",
-        markdown.settings_time,
-        Outcome {
-            summary: format!(
-                "{} marked values in {files} files match guide.yaml",
-                markdown.markers
-            ),
-            diagnostics: markdown.settings,
-        },
-    );
-    run.record(
-        "urls",
-        markdown.urls_time,
-        Outcome {
-            summary: format!(
-                "{} addresses in {files} files, all declared in guide.yaml",
-                markdown.uses.len()
-            ),
-            diagnostics: markdown.urls,
-        },
-    );
-    run.record(
-        "secrets",
-        markdown.secrets_time,
-        Outcome {
-            summary: format!("nothing credential-shaped in {files} files and guide.yaml"),
-            diagnostics: markdown.secrets,
-        },
-    );
-
-    run.run("snippets", || {
-        let generated = crate::snippets::generate(guide);
-        Outcome {
-            summary: format!("{} generated snippets match guide.yaml", generated.len()),
-            diagnostics: checks::snippets::check(&generated, &tree.snippets),
-        }
-    });
+    check_summary(&mut run, &tree);
+    check_includes(&mut run, &tree);
+    let markdown = check_markdown(&mut run, &tree);
+    check_snippets(&mut run, &tree);
     if options.build {
-        build_and_check_links(&mut run, root, &tree);
+        let html_dir = build(&mut run, root, &tree);
+        check_links(&mut run, &tree, html_dir.as_deref());
     } else {
         run.skip("build", "--no-build: the book is not rendered");
         run.skip(
@@ -229,63 +157,131 @@ pub fn verify(root: &Path, options: &VerifyOptions, out: &mut dyn Write) -> u8 {
             "--no-build: links are checked against the rendered pages",
         );
     }
-
     if options.online.offline {
         run.skip("online", "--offline: the URL check needs the network");
         return run.finish(false);
     }
+    let could_not_run = check_urls_online(&mut run, root, &tree, &markdown);
+    run.finish(could_not_run)
+}
+
+/// Loads guide.yaml and the book; `None` when they cannot be read (exit code 2).
+fn load(run: &mut Run<'_, '_>, root: &Path) -> Option<GuideTree> {
     let started = Instant::now();
-    let targets = crate::urls::guide_targets(guide);
-    match crate::urls::run_checks(root, &targets, &options.online) {
-        Ok(checked) if crate::urlcheck::run::network_is_down(&checked) => {
-            run.record(
-                "online",
-                started.elapsed(),
-                Outcome {
-                    summary: String::new(),
-                    diagnostics: vec![Diagnostic::error("online", crate::urls::NETWORK_DOWN)],
-                },
+    match GuideTree::load(root) {
+        Ok(tree) => {
+            let guide = &tree.yaml.guide;
+            let summary = format!(
+                "guide.yaml ({} settings, {} URLs, {} editions), {} chapters",
+                tree.yaml.settings.keys().count(),
+                guide.urls.len(),
+                guide.editions.len(),
+                tree.book.chapters.len()
             );
-            run.finish(true)
+            run.record("load", started.elapsed(), Outcome::clean(summary));
+            Some(tree)
         }
-        Ok(checked) => {
+        Err(problems) => {
             run.record(
-                "online",
+                "load",
                 started.elapsed(),
-                Outcome {
-                    summary: crate::urls::summary_line(&checked, started.elapsed()),
-                    diagnostics: crate::urls::diagnostics(&checked, &markdown_uses),
-                },
+                Outcome::with(String::new(), problems),
             );
-            run.finish(false)
-        }
-        Err(error) => {
-            run.diagnostics.push(Diagnostic::error("online", error));
-            run.finish(true)
+            None
         }
     }
 }
 
-/// Renders the book, then checks links between chapters and their anchors in the result.
-fn build_and_check_links(run: &mut Run<'_>, root: &Path, tree: &GuideTree) {
+fn check_summary(run: &mut Run<'_, '_>, tree: &GuideTree) {
+    run.run("summary", || {
+        Outcome::with(
+            format!(
+                "{} chapters, all listed in SUMMARY.md",
+                tree.book.chapters.len()
+            ),
+            checks::summary::check(&tree.book),
+        )
+    });
+}
+
+fn check_includes(run: &mut Run<'_, '_>, tree: &GuideTree) {
+    run.run("include", || {
+        Outcome::with(
+            format!(
+                "{} includes, all present inside the repository",
+                tree.includes.len()
+            ),
+            checks::includes::check(tree),
+        )
+    });
+}
+
+/// The checks that read the markdown share one extraction per file; each is recorded apart.
+fn check_markdown(run: &mut Run<'_, '_>, tree: &GuideTree) -> MarkdownFindings {
+    let mut markdown = checks::check_markdown(tree);
+    let files = markdown.files;
+    run.record(
+        "settings",
+        markdown.settings_time,
+        Outcome::with(
+            format!(
+                "{} marked values in {files} files match guide.yaml",
+                markdown.markers
+            ),
+            std::mem::take(&mut markdown.settings),
+        ),
+    );
+    run.record(
+        "urls",
+        markdown.urls_time,
+        Outcome::with(
+            format!(
+                "{} addresses in {files} files, all declared in guide.yaml; no unsafe link",
+                markdown.uses.len()
+            ),
+            std::mem::take(&mut markdown.urls),
+        ),
+    );
+    run.record(
+        "secrets",
+        markdown.secrets_time,
+        Outcome::with(
+            format!("nothing credential-shaped in {files} files and guide.yaml"),
+            std::mem::take(&mut markdown.secrets),
+        ),
+    );
+    markdown
+}
+
+fn check_snippets(run: &mut Run<'_, '_>, tree: &GuideTree) {
+    run.run("snippets", || {
+        let generated = crate::snippets::generate(&tree.yaml.guide);
+        Outcome::with(
+            format!("{} generated snippets match guide.yaml", generated.len()),
+            checks::snippets::check(&generated, &tree.snippets),
+        )
+    });
+}
+
+/// Renders the book; returns the folder of its HTML when the build succeeded.
+fn build(run: &mut Run<'_, '_>, root: &Path, tree: &GuideTree) -> Option<PathBuf> {
     let mut built = None;
     run.run("build", || match render::build_book(root, &tree.yaml) {
         Ok(html_dir) => {
             let summary = format!("rendered {}", html_dir.display());
             built = Some(html_dir);
-            Outcome {
-                summary,
-                diagnostics: Vec::new(),
-            }
+            Outcome::clean(summary)
         }
-        Err(problems) => Outcome {
-            summary: String::new(),
-            diagnostics: problems,
-        },
+        Err(problems) => Outcome::with(String::new(), problems),
     });
+    built
+}
+
+/// Links between chapters, and their #anchors in the rendered pages.
+fn check_links(run: &mut Run<'_, '_>, tree: &GuideTree, html_dir: Option<&Path>) {
     run.run("links", || {
         let mut diagnostics = checks::links::check_internal(tree);
-        match built.as_deref().map(checks::links::html_ids) {
+        match html_dir.map(checks::links::html_ids) {
             Some(Ok(ids)) => diagnostics.extend(checks::links::check_anchors(tree, &ids)),
             Some(Err(error)) => diagnostics.push(Diagnostic::error(
                 "links",
@@ -293,28 +289,63 @@ fn build_and_check_links(run: &mut Run<'_>, root: &Path, tree: &GuideTree) {
             )),
             None => {}
         }
-        Outcome {
-            summary: "links between chapters and their #anchors resolve".to_string(),
+        Outcome::with(
+            "links between chapters and their #anchors resolve".to_string(),
             diagnostics,
-        }
+        )
     });
 }
 
+/// The live URL check; returns true when it could not run (the network is down).
+fn check_urls_online(
+    run: &mut Run<'_, '_>,
+    root: &Path,
+    tree: &GuideTree,
+    markdown: &MarkdownFindings,
+) -> bool {
+    let started = Instant::now();
+    let targets = crate::urls::guide_targets(&tree.yaml.guide);
+    match crate::urls::run_checks(root, &targets, &run.options.online, run.console.colour) {
+        Ok(checked) if crate::urlcheck::run::network_is_down(&checked) => {
+            let down = Diagnostic::error("online", crate::urls::NETWORK_DOWN);
+            run.record(
+                "online",
+                started.elapsed(),
+                Outcome::with(String::new(), vec![down]),
+            );
+            true
+        }
+        Ok(checked) => {
+            run.record(
+                "online",
+                started.elapsed(),
+                Outcome::with(
+                    crate::urls::summary_line(&checked, started.elapsed()),
+                    crate::urls::diagnostics(&checked, &markdown.uses),
+                ),
+            );
+            false
+        }
+        Err(error) => {
+            run.diagnostics.push(Diagnostic::error("online", error));
+            true
+        }
+    }
+}
+
 /// The `--fix` pass: applies mechanical fixes before the checks run.
-fn fix_first(root: &Path, run: &mut Run<'_>) -> Result<(), Diagnostic> {
+fn fix_first(root: &Path, run: &mut Run<'_, '_>) -> Result<(), Diagnostic> {
     let Ok(tree) = GuideTree::load(root) else {
         // The checks below report why the tree does not load.
         return Ok(());
     };
     let findings = checks::check_markdown(&tree);
-    let fixed = crate::fix::apply(root, &findings.settings, run.out)?;
-    if run.human() {
-        let count: usize = fixed.iter().map(|f| f.fixes).sum();
-        let _ = writeln!(
-            run.out,
-            "fix: {count} value(s) rewritten in {} file(s)",
-            fixed.len()
-        );
-    }
+    let fixed = crate::fix::apply(root, &findings.settings, run.people())?;
+    let count: usize = fixed.iter().map(|f| f.fixes).sum();
+    let _ = writeln!(
+        run.people(),
+        "fix: {count} value(s) rewritten in {} file(s)",
+        fixed.len()
+    );
     Ok(())
 }

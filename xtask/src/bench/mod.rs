@@ -68,7 +68,8 @@ impl Row {
     }
 }
 
-pub fn command(root: &Path, which: Which, out: &mut dyn Write) -> u8 {
+pub fn command(root: &Path, which: Which, console: &mut crate::console::Console<'_>) -> u8 {
+    let out: &mut dyn Write = &mut *console.out;
     if cfg!(debug_assertions) {
         return rerun_in_release(root, which, out);
     }

@@ -25,6 +25,23 @@ pub struct Outcome {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+impl Outcome {
+    /// A check that found nothing.
+    pub fn clean(summary: String) -> Outcome {
+        Outcome {
+            summary,
+            diagnostics: Vec::new(),
+        }
+    }
+
+    pub fn with(summary: String, diagnostics: Vec<Diagnostic>) -> Outcome {
+        Outcome {
+            summary,
+            diagnostics,
+        }
+    }
+}
+
 /// The findings of the checks that read the markdown, from one extraction per file.
 #[derive(Debug, Default)]
 pub struct MarkdownFindings {
