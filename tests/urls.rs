@@ -571,3 +571,93 @@ fn offline_skips_with_a_notice() {
     assert_eq!(code, 0);
     assert!(output.contains("skipped (--offline)"), "{output}");
 }
+
+/// Serves `/direct` with 200, `/hop` as a 302 to `/direct`, `/hop-broken` as a 302 to `/gone`,
+/// and `/gone` with 404.
+async fn expectation_server() -> MockServer {
+    let server = MockServer::start().await;
+    respond(&server, "HEAD", "/direct", ResponseTemplate::new(200)).await;
+    respond(
+        &server,
+        "HEAD",
+        "/hop",
+        ResponseTemplate::new(302).insert_header("Location", "/direct"),
+    )
+    .await;
+    respond(
+        &server,
+        "HEAD",
+        "/hop-broken",
+        ResponseTemplate::new(302).insert_header("Location", "/gone"),
+    )
+    .await;
+    respond(&server, "HEAD", "/gone", ResponseTemplate::new(404)).await;
+    server
+}
+
+async fn verdict(
+    server: &MockServer,
+    at: &str,
+    expectation: Expectation,
+    redirect_to: Option<&str>,
+) -> Verdict {
+    let target = Target {
+        url: format!("{}{at}", server.uri()),
+        expectation,
+        redirect_to: redirect_to.map(|prefix| format!("{}{prefix}", server.uri())),
+    };
+    check_with(target, &config(), None).await.verdict
+}
+
+#[tokio::test]
+async fn every_expectation_passes_and_fails_as_the_schema_says() {
+    let server = expectation_server().await;
+    let fails = |v: &Verdict| matches!(v, Verdict::Fail(_));
+    // ok: a 2xx, with or without redirects; anything broken fails.
+    assert_eq!(
+        verdict(&server, "/direct", Expectation::Ok, None).await,
+        Verdict::Pass
+    );
+    assert_eq!(
+        verdict(&server, "/hop", Expectation::Ok, None).await,
+        Verdict::Pass
+    );
+    assert!(fails(
+        &verdict(&server, "/gone", Expectation::Ok, None).await
+    ));
+    // login-redirect: a redirect, then a 2xx; a direct answer is no longer behind a sign-in.
+    assert_eq!(
+        verdict(&server, "/hop", Expectation::LoginRedirect, None).await,
+        Verdict::Pass
+    );
+    match verdict(&server, "/direct", Expectation::LoginRedirect, None).await {
+        Verdict::Fail(why) => assert!(
+            why.contains("expected a redirect to a sign-in page"),
+            "{why}"
+        ),
+        other => panic!("a direct 200 must fail login-redirect, got {other:?}"),
+    }
+    assert!(fails(
+        &verdict(&server, "/hop-broken", Expectation::LoginRedirect, None).await
+    ));
+    // redirect: the final address starts with redirect_to.
+    assert_eq!(
+        verdict(&server, "/hop", Expectation::Redirect, Some("/direct")).await,
+        Verdict::Pass
+    );
+    assert!(fails(
+        &verdict(&server, "/hop", Expectation::Redirect, Some("/elsewhere")).await
+    ));
+    assert!(fails(
+        &verdict(&server, "/direct", Expectation::Redirect, Some("/direct")).await
+    ));
+    // report: never a failure, whatever happens.
+    assert!(matches!(
+        verdict(&server, "/direct", Expectation::Report, None).await,
+        Verdict::Note(_)
+    ));
+    assert!(matches!(
+        verdict(&server, "/gone", Expectation::Report, None).await,
+        Verdict::Note(_)
+    ));
+}

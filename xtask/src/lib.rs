@@ -17,6 +17,7 @@ pub mod duration;
 pub mod exit;
 pub mod fix;
 pub mod fsutil;
+pub mod html;
 pub mod line_index;
 pub mod markdown;
 pub mod model;

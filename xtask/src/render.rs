@@ -18,7 +18,9 @@ const CHECK: &str = "build";
 
 /// Renders the book under `root` and returns the folder holding its HTML.
 pub fn build_book(root: &Path, guide: &LoadedGuide) -> Result<PathBuf, Vec<Diagnostic>> {
-    crate::model::book::load_config(root)?;
+    // Build with exactly the configuration that was checked: `MDBook::load` would also apply
+    // MDBOOK_* environment variables, which could move the build folder over the sources.
+    let config = crate::model::book::load_config(root)?;
     let root = root.canonicalize().map_err(|error| {
         vec![Diagnostic::error(
             CHECK,
@@ -28,7 +30,7 @@ pub fn build_book(root: &Path, guide: &LoadedGuide) -> Result<PathBuf, Vec<Diagn
     let collector = MdBookLog::default();
     let logged = collector.messages.clone();
     let outcome = tracing::subscriber::with_default(collector, || -> anyhow::Result<PathBuf> {
-        let mut book = MDBook::load(&root)?;
+        let mut book = MDBook::load_with_config(&root, config)?;
         book.with_preprocessor(crate::site::EditionPreprocessor::new(&guide.guide));
         book.build()?;
         Ok(book.build_dir_for("html"))

@@ -6,8 +6,9 @@ use std::collections::BTreeSet;
 use std::ops::Range;
 use std::path::PathBuf;
 
-use crate::checks::extract::Extracted;
+use crate::checks::extract::{Extracted, RawHtml};
 use crate::diagnostic::Diagnostic;
+use crate::html;
 use crate::line_index::LineIndex;
 use crate::markdown;
 use crate::model::book::SourceFile;
@@ -94,26 +95,14 @@ pub fn check_file(
     let mut uses = Vec::new();
     let index = LineIndex::new(&file.text);
     for link in &found.links {
-        let Some((scheme, _)) = link
-            .target
-            .split_once(':')
-            .filter(|_| markdown::is_external(&link.target))
-        else {
-            continue;
-        };
-        let scheme = scheme.to_ascii_lowercase();
-        if !ALLOWED_SCHEMES.contains(&scheme.as_str()) {
-            diagnostics.push(
-                Diagnostic::error(
-                    CHECK,
-                    format!(
-                        "link to a `{scheme}:` address; readers may only be sent to http(s) pages"
-                    ),
-                )
-                .at_span(&file.path, &file.text, link.span.clone())
-                .hint("link to an https:// page, or to a chapter of the book with a relative path"),
-            );
+        if let Some(scheme) = markdown::browser_scheme(&link.target) {
+            if !ALLOWED_SCHEMES.contains(&scheme.as_str()) {
+                diagnostics.push(unsafe_scheme(file, link.span.clone(), &scheme));
+            }
         }
+    }
+    for raw in &found.raw_html {
+        diagnostics.extend(check_raw_html(file, raw, declared));
     }
     for (url, span) in find_urls(&file.text) {
         if has_userinfo(&url) {
@@ -148,6 +137,112 @@ pub fn check_file(
         });
     }
     (diagnostics, uses)
+}
+
+fn unsafe_scheme(file: &SourceFile, span: Range<usize>, scheme: &str) -> Diagnostic {
+    Diagnostic::error(
+        CHECK,
+        format!("link to a `{scheme}:` address; readers may only be sent to http(s) pages"),
+    )
+    .at_span(&file.path, &file.text, span)
+    .hint("link to an https:// page, or to a chapter of the book with a relative path")
+}
+
+/// Attributes whose value a browser loads or follows as an address.
+const URL_ATTRIBUTES: [&str; 14] = [
+    "href",
+    "src",
+    "action",
+    "formaction",
+    "data",
+    "poster",
+    "background",
+    "cite",
+    "ping",
+    "srcset",
+    "xlink:href",
+    "longdesc",
+    "manifest",
+    "codebase",
+];
+
+/// Raw HTML is followed by the reader's browser just like a markdown link: the same schemes
+/// are refused in every attribute that holds an address, and nothing may run script.
+fn check_raw_html(file: &SourceFile, raw: &RawHtml, declared: &BTreeSet<&str>) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    for tag in html::start_tags(&raw.html) {
+        let at = |needle: &str| {
+            let line_start = raw.offset_of_line(tag.line);
+            let rest = &file.text[line_start.min(file.text.len())..];
+            let offset = rest
+                .to_ascii_lowercase()
+                .find(needle)
+                .map_or(line_start, |found| line_start + found);
+            offset..offset + needle.len()
+        };
+        if tag.name == "script" {
+            diagnostics.push(
+                Diagnostic::error(
+                    CHECK,
+                    "a <script> element runs code in every reader's browser",
+                )
+                .at_span(&file.path, &file.text, at("<script"))
+                .hint("remove it: the guide needs no script of its own in a chapter"),
+            );
+        }
+        for (name, value) in &tag.attributes {
+            if name.starts_with("on") {
+                diagnostics.push(
+                    Diagnostic::error(
+                        CHECK,
+                        format!("the `{name}` attribute runs code in the reader's browser"),
+                    )
+                    .at_span(&file.path, &file.text, at(name))
+                    .hint("remove the event handler"),
+                );
+                continue;
+            }
+            let addresses: Vec<&str> = if name == "srcset" {
+                value
+                    .split(',')
+                    .filter_map(|c| c.split_whitespace().next())
+                    .collect()
+            } else if URL_ATTRIBUTES.contains(&name.as_str()) {
+                vec![value.as_str()]
+            } else if tag.name == "meta" && name == "content" {
+                value
+                    .to_ascii_lowercase()
+                    .find("url=")
+                    .map(|at| vec![value[at + 4..].trim_matches(['\'', '"', ' '])])
+                    .unwrap_or_default()
+            } else {
+                Vec::new()
+            };
+            for address in addresses {
+                match markdown::browser_scheme(address) {
+                    Some(scheme) if !ALLOWED_SCHEMES.contains(&scheme.as_str()) => {
+                        diagnostics.push(
+                            unsafe_scheme(file, at(name), &scheme)
+                                .hint(format!("the `{name}` of <{}> is followed like a link; use an https:// address or a relative path", tag.name)),
+                        );
+                    }
+                    // An address spelt with entities is invisible to the text scan: check it here.
+                    Some(_) if !file.text.contains(address) && !is_example_host(address) => {
+                        let resource = without_fragment(address);
+                        if !declared.contains(resource) {
+                            diagnostics.push(
+                                Diagnostic::error(CHECK, format!("{resource} is not declared in {GUIDE_FILE}"))
+                                    .at_span(&file.path, &file.text, at(name))
+                                    .hint(format!("write the address plainly, and declare it under urls: in {GUIDE_FILE}")),
+                            );
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    diagnostics
 }
 
 /// Warnings for declared addresses that no page uses.

@@ -56,11 +56,31 @@ pub struct LinkTarget {
     pub span: Range<usize>,
 }
 
+/// Raw HTML as written in the markdown (a block, or one inline tag), with where each of its
+/// lines starts in the file, so findings inside it get a line and column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawHtml {
+    pub html: String,
+    /// Byte offset in the file of each line of `html`.
+    pub line_starts: Vec<usize>,
+}
+
+impl RawHtml {
+    /// The file offset of 1-based `line` of `html`.
+    pub fn offset_of_line(&self, line: usize) -> usize {
+        let index = line
+            .saturating_sub(1)
+            .min(self.line_starts.len().saturating_sub(1));
+        self.line_starts.get(index).copied().unwrap_or(0)
+    }
+}
+
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Extracted {
     pub labelled: Vec<Labelled>,
     pub bad_markers: Vec<BadMarker>,
     pub links: Vec<LinkTarget>,
+    pub raw_html: Vec<RawHtml>,
 }
 
 const MARKER_WORD: &str = "setting:";
@@ -85,12 +105,20 @@ struct Candidate {
     kind: ValueKind,
 }
 
+/// Extracts with mdBook's default markdown extensions.
 pub fn extract(text: &str) -> Extracted {
+    extract_with(text, markdown::Flavour::default())
+}
+
+/// Extracts with the extensions the book turns on, as mdBook will render it.
+pub fn extract_with(text: &str, flavour: markdown::Flavour) -> Extracted {
     let mut out = Extracted::default();
+    // An HTML block arrives as one event per line; its lines are gathered into one piece.
+    let mut html_block: Option<RawHtml> = None;
     let mut last: Option<Candidate> = None;
     // Text collected inside the currently open bold/italic spans, innermost last.
     let mut open_emphasis: Vec<(Range<usize>, String)> = Vec::new();
-    for (event, span) in markdown::parser(text).into_offset_iter() {
+    for (event, span) in markdown::parser(text, flavour).into_offset_iter() {
         match event {
             Event::Code(code) => {
                 for (_, collected) in &mut open_emphasis {
@@ -131,6 +159,13 @@ pub fn extract(text: &str) -> Extracted {
                     collected.push(' ');
                 }
             }
+            Event::Start(Tag::HtmlBlock) => {
+                html_block = Some(RawHtml {
+                    html: String::new(),
+                    line_starts: Vec::new(),
+                });
+            }
+            Event::End(TagEnd::HtmlBlock) => out.raw_html.extend(html_block.take()),
             Event::InlineHtml(html) => match marker_key(&html) {
                 Some("") => out.bad_markers.push(BadMarker {
                     span,
@@ -150,9 +185,16 @@ pub fn extract(text: &str) -> Extracted {
                         problem: MarkerProblem::LabelsNothing,
                     }),
                 },
-                None => {}
+                None => out.raw_html.push(RawHtml {
+                    line_starts: line_starts(&html, span.start),
+                    html: html.into_string(),
+                }),
             },
             Event::Html(html) => {
+                if let Some(block) = &mut html_block {
+                    block.line_starts.extend(line_starts(&html, span.start));
+                    block.html.push_str(&html);
+                }
                 if let Some(at) = html.find("<!--") {
                     let end = html[at..].find("-->").map_or(html.len(), |e| at + e + 3);
                     if marker_key(&html[at..end]).is_some() {
@@ -173,6 +215,14 @@ pub fn extract(text: &str) -> Extracted {
         }
     }
     out
+}
+
+/// The file offsets at which each line of `piece` (found at `start`) begins.
+fn line_starts(piece: &str, start: usize) -> Vec<usize> {
+    std::iter::once(start)
+        .chain(piece.match_indices('\n').map(|(at, _)| start + at + 1))
+        .filter(|&offset| offset < start + piece.len() || offset == start)
+        .collect()
 }
 
 /// The bytes between the backticks of a code span, minus the one space CommonMark strips.

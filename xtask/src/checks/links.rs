@@ -126,7 +126,7 @@ pub fn check_anchors(
             .path
             .strip_prefix(&tree.book.src_dir)
             .unwrap_or(&chapter.path);
-        for link in extract::extract(&chapter.text).links {
+        for link in extract::extract_with(&chapter.text, tree.book.flavour).links {
             let Some((page, fragment)) = link.target.split_once('#') else {
                 continue;
             };

@@ -1,5 +1,7 @@
 //! Every check is a function over the loaded guide that returns diagnostics; none does I/O.
 
+pub mod app_password;
+pub mod english_pairs;
 pub mod external_urls;
 pub mod extract;
 pub mod includes;
@@ -80,7 +82,7 @@ pub fn check_markdown(tree: &GuideTree) -> MarkdownFindings {
     };
     for file in markdown_sources(tree) {
         let started = Instant::now();
-        let found = extract::extract(&file.text);
+        let found = extract::extract_with(&file.text, tree.book.flavour);
         findings.markers += found.labelled.len();
         findings.files += 1;
         findings

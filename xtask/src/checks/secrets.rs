@@ -68,7 +68,7 @@ pub fn check(file: &SourceFile) -> Vec<Diagnostic> {
         }
     }
     for found in patterns.app_password.find_iter(text) {
-        if looks_random(found.as_str()) {
+        if super::app_password::looks_generated(found.as_str()) {
             findings.push((
                 found.range(),
                 format!("`{}` looks like an app password", found.as_str()),
@@ -106,20 +106,6 @@ fn is_example_domain(domain: &str) -> bool {
             .any(|tld| domain.rsplit('.').next() == Some(tld))
 }
 
-/// Random letters, not an English word and not an obviously fake placeholder. English words of
-/// sixteen letters have many vowels; a generated password has few. Placeholders repeat letters
-/// (xxxx…) or run through the alphabet (abcd…).
-fn looks_random(candidate: &str) -> bool {
-    let letters: Vec<u8> = candidate.bytes().filter(u8::is_ascii_lowercase).collect();
-    let vowels = letters.iter().filter(|b| b"aeiouy".contains(b)).count();
-    let distinct = letters
-        .iter()
-        .collect::<std::collections::BTreeSet<_>>()
-        .len();
-    let alphabetical = letters.windows(2).all(|pair| pair[1] == pair[0] + 1);
-    vowels * 4 < letters.len() && distinct > 3 && !alphabetical
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -145,6 +131,10 @@ mod tests {
     fn app_password_shapes() {
         assert_eq!(findings("use qwkrtzplmnbvcxdf here").len(), 1);
         assert_eq!(findings("use qwkr tzpl mnbv cxdf here").len(), 1);
+        assert_eq!(findings("use qwkr-tzpl-mnbv-cxdf here").len(), 1);
+        // Vowel-rich random letters, which the old vowel-share rule let through.
+        assert_eq!(findings("your password is ouaieqmoebuatiyz").len(), 1);
+        assert_eq!(findings("shown as ouai eqmo ebua tiyz").len(), 1);
         assert!(findings("responsibilities internationally").is_empty());
         assert!(findings("xxxxxxxxxxxxxxxx abcdefghijklmnop").is_empty());
     }

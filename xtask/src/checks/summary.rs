@@ -14,7 +14,9 @@ pub fn check(book: &BookTree) -> Vec<Diagnostic> {
     let summary = &book.summary;
     let mut diagnostics = Vec::new();
     let mut listed = BTreeSet::new();
-    for (event, span) in markdown::parser(&summary.text).into_offset_iter() {
+    for (event, span) in
+        markdown::parser(&summary.text, markdown::Flavour::default()).into_offset_iter()
+    {
         let Event::Start(Tag::Link { dest_url, .. }) = event else {
             continue;
         };

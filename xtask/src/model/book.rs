@@ -20,6 +20,8 @@ pub struct BookTree {
     pub summary: SourceFile,
     /// Every `.md` file under the markdown folder except `SUMMARY.md`, sorted by path.
     pub chapters: Vec<SourceFile>,
+    /// The markdown extensions `[output.html]` turns on, so checks parse as mdBook renders.
+    pub flavour: crate::markdown::Flavour,
 }
 
 pub const SUMMARY_FILE: &str = "SUMMARY.md";
@@ -47,6 +49,7 @@ impl BookTree {
                 src_dir,
                 summary,
                 chapters,
+                flavour: crate::markdown::Flavour::from_config(&config),
             })
         } else {
             Err(problems)
@@ -62,7 +65,7 @@ impl BookTree {
     }
 }
 
-/// Reads `book.toml` and refuses settings that would lose work.
+/// Reads `book.toml` and refuses settings that would destroy or leak files (`book_toml`).
 pub fn load_config(root: &Path) -> Result<Config, Vec<Diagnostic>> {
     let path = root.join("book.toml");
     if !path.is_file() {
@@ -77,14 +80,10 @@ pub fn load_config(root: &Path) -> Result<Config, Vec<Diagnostic>> {
             .in_file("book.toml")
             .hint("mdBook 0.5 rejects unknown keys; compare with the repository's book.toml")]
     })?;
-    let build_dir = config.build.build_dir.clone();
-    if build_dir == config.book.src || config.book.src.starts_with(&build_dir) {
-        return Err(vec![Diagnostic::error(
-            "book",
-            "book.toml: [build] build-dir contains the markdown folder; building would delete the sources",
-        )
-        .in_file("book.toml")
-        .hint("set [build] build-dir = \"target/book\"")]);
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    let problems = crate::model::book_toml::check(root, &config, &text);
+    if !problems.is_empty() {
+        return Err(problems);
     }
     Ok(config)
 }

@@ -1,50 +1,70 @@
-//! mdBook `{{#include FILE}}` directives: where they are and which file they pull in.
+//! mdBook's file directives: `{{#include}}`, `{{#rustdoc_include}}` and `{{#playground}}` (and
+//! its old name `{{#playpen}}`), wherever they are and whatever they pull in.
+//!
+//! mdBook accepts any spacing inside the braces, a `:lines` or `:anchor` suffix after an include
+//! path, and properties after a playground path, and it expands directives inside included files
+//! too (ten levels deep, relative to the included file). The guide loader follows the same rules,
+//! so every file a reader could see is checked, and a path that leaves the repository is caught
+//! however it is spelt.
 
 use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
+use std::sync::OnceLock;
+
+use regex::Regex;
 
 use crate::model::book::{normalize, SourceFile};
 
-/// One `{{#include …}}` in a chapter.
+/// How deep mdBook expands directives inside included files.
+pub const MAX_DEPTH: usize = 10;
+
+/// One file directive in a markdown file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Include {
-    /// The chapter that contains it.
+    /// The file that contains it (a chapter, or a file included by one).
     pub from: PathBuf,
-    /// The directive's bytes in that chapter.
+    /// The directive's bytes in that file.
     pub span: Range<usize>,
-    /// The path as written, without a `:lines` or `:anchor` suffix.
+    /// `include`, `rustdoc_include`, `playground` or `playpen`.
+    pub directive: String,
+    /// The path as written, without a `:lines`/`:anchor` suffix or playground properties.
     pub written: String,
     /// The file it names, relative to the guide root; `None` when the path leaves the root.
     pub target: Option<PathBuf>,
 }
 
-const OPEN: &str = "{{#include";
+/// `{{ #name argument }}`, or an escaped `\{{#…}}` that mdBook prints as text.
+fn directive_pattern() -> &'static Regex {
+    static PATTERN: OnceLock<Regex> = OnceLock::new();
+    PATTERN.get_or_init(|| {
+        Regex::new(r"\\\{\{#.*\}\}|\{\{\s*#([A-Za-z0-9_]+)\s+([^}]+)\}\}")
+            .expect("the directive pattern is valid")
+    })
+}
 
-/// Every include directive of `chapter`, except escaped ones (`\{{#include …}}`).
-pub fn find_includes(chapter: &SourceFile) -> Vec<Include> {
-    let text = &chapter.text;
+/// Every file directive of `file`, except escaped ones.
+pub fn find_includes(file: &SourceFile) -> Vec<Include> {
+    let dir = file.path.parent().unwrap_or(Path::new(""));
     let mut includes = Vec::new();
-    let mut from = 0;
-    while let Some(found) = text[from..].find(OPEN) {
-        let start = from + found;
-        from = start + OPEN.len();
-        if text[..start].ends_with('\\') {
-            continue;
-        }
-        let Some(close) = text[from..].find("}}") else {
-            break;
+    for found in directive_pattern().captures_iter(&file.text) {
+        let (Some(whole), Some(name), Some(argument)) = (found.get(0), found.get(1), found.get(2))
+        else {
+            continue; // escaped
         };
-        let end = from + close + 2;
-        let argument = text[from..from + close].trim();
-        let written = argument.split(':').next().unwrap_or("").trim().to_string();
-        let chapter_dir = chapter.path.parent().unwrap_or(Path::new(""));
+        let directive = name.as_str();
+        let first = argument.as_str().split_whitespace().next().unwrap_or("");
+        let written = match directive {
+            "include" | "rustdoc_include" => first.split(':').next().unwrap_or(""),
+            "playground" | "playpen" => first,
+            _ => continue, // `title` and unknown names read no file
+        };
         includes.push(Include {
-            from: chapter.path.clone(),
-            span: start..end,
-            target: resolve(chapter_dir, &written),
-            written,
+            from: file.path.clone(),
+            span: whole.range(),
+            directive: directive.to_string(),
+            written: written.to_string(),
+            target: resolve(dir, written),
         });
-        from = end;
     }
     includes
 }
@@ -73,18 +93,22 @@ mod tests {
     use super::*;
 
     fn includes(path: &str, text: &str) -> Vec<(String, Option<PathBuf>)> {
-        let chapter = SourceFile {
+        let file = SourceFile {
             path: PathBuf::from(path),
             text: text.to_string(),
         };
-        find_includes(&chapter)
+        find_includes(&file)
             .into_iter()
             .map(|include| (include.written, include.target))
             .collect()
     }
 
+    fn target(path: &str) -> Option<PathBuf> {
+        Some(PathBuf::from(path))
+    }
+
     #[test]
-    fn include_resolves_relative_to_the_chapter() {
+    fn include_resolves_relative_to_the_file() {
         assert_eq!(
             includes(
                 "book/current/add-account.md",
@@ -92,25 +116,34 @@ mod tests {
             ),
             [(
                 "../../snippets/current/steps.md".to_string(),
-                Some(PathBuf::from("snippets/current/steps.md"))
+                target("snippets/current/steps.md")
             )]
         );
     }
 
     #[test]
-    fn line_ranges_and_anchors_are_not_part_of_the_path() {
+    fn every_spelling_mdbook_accepts_is_found() {
+        let text = "{{ #include a.md }}\n{{#include\tb.md:3:10}}\n{{#include c.md:anchor}}\n\
+                    {{#rustdoc_include d.rs:2}}\n{{#playground e.rs editable}}\n{{#playpen f.rs}}\n\
+                    {{#include\n  g.md}}\n{{#title Not a file}}\n";
+        let found: Vec<String> = includes("book/x.md", text)
+            .into_iter()
+            .map(|(written, _)| written)
+            .collect();
         assert_eq!(
-            includes("book/a.md", "{{#include ../CHANGELOG.md:3:10}}"),
-            [(
-                "../CHANGELOG.md".to_string(),
-                Some(PathBuf::from("CHANGELOG.md"))
-            )]
+            found,
+            ["a.md", "b.md", "c.md", "d.rs", "e.rs", "f.rs", "g.md"]
         );
     }
 
     #[test]
     fn escaped_directives_are_not_includes() {
         assert!(includes("book/a.md", "write \\{{#include x.md}} like this").is_empty());
+        // mdBook escapes only `\{{#`; with a space the directive is still expanded.
+        assert_eq!(
+            includes("book/a.md", "write \\{{ #playground x.rs }} too").len(),
+            1
+        );
     }
 
     #[test]
@@ -120,8 +153,12 @@ mod tests {
             [("../../etc/passwd".to_string(), None)]
         );
         assert_eq!(
-            includes("book/a.md", "{{#include /etc/passwd}}"),
+            includes("book/a.md", "{{#playground /etc/passwd}}"),
             [("/etc/passwd".to_string(), None)]
+        );
+        assert_eq!(
+            includes("book/a.md", "{{ #rustdoc_include ../../../x:1}}"),
+            [("../../../x".to_string(), None)]
         );
     }
 }

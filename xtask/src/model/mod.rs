@@ -1,6 +1,7 @@
 //! The guide loaded once: the YAML source of truth and the book's markdown. Checks read this.
 
 pub mod book;
+pub mod book_toml;
 pub mod includes;
 pub mod load;
 pub mod schema;
@@ -18,9 +19,9 @@ pub struct GuideTree {
     pub root: PathBuf,
     pub yaml: LoadedGuide,
     pub book: BookTree,
-    /// Every `{{#include}}` of every chapter.
+    /// Every file directive (`{{#include}}` and the like) of every chapter and included file.
     pub includes: Vec<Include>,
-    /// The files those includes name that exist inside the root, each once.
+    /// The files those directives name that exist inside the root, at any depth, each once.
     pub included: Vec<SourceFile>,
     /// The files under `snippets/`, as committed.
     pub snippets: Vec<SourceFile>,
@@ -33,24 +34,8 @@ impl GuideTree {
         let book = BookTree::load(root);
         match (yaml, book) {
             (Ok(yaml), Ok(book)) => {
-                let includes: Vec<Include> = book
-                    .chapters
-                    .iter()
-                    .flat_map(includes::find_includes)
-                    .collect();
                 let mut problems = Vec::new();
-                let mut included: Vec<SourceFile> = Vec::new();
-                for target in includes.iter().filter_map(|i| i.target.as_ref()) {
-                    if included.iter().any(|file| &file.path == target)
-                        || !root.join(target).is_file()
-                    {
-                        continue;
-                    }
-                    match book::read_source(root, target) {
-                        Ok(file) => included.push(file),
-                        Err(problem) => problems.push(problem),
-                    }
-                }
+                let (includes, included) = follow_includes(root, &book.chapters, &mut problems);
                 let snippets = book::read_tree(root, Path::new(crate::snippets::SNIPPETS_DIR))
                     .unwrap_or_else(|problem| {
                         problems.push(problem);
@@ -80,4 +65,50 @@ impl GuideTree {
             }
         }
     }
+}
+
+/// Every directive of the chapters and, as mdBook expands them, of the files they pull in (up
+/// to `includes::MAX_DEPTH` levels). A target is read only when it really lies inside the root
+/// (symbolic links followed), so nothing outside the repository is ever loaded.
+fn follow_includes(
+    root: &Path,
+    chapters: &[SourceFile],
+    problems: &mut Vec<Diagnostic>,
+) -> (Vec<Include>, Vec<SourceFile>) {
+    let real_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let mut includes = Vec::new();
+    let mut included: Vec<SourceFile> = Vec::new();
+    let mut level: Vec<Include> = chapters.iter().flat_map(includes::find_includes).collect();
+    for _ in 0..includes::MAX_DEPTH {
+        let mut next = Vec::new();
+        for include in &level {
+            let Some(target) = &include.target else {
+                continue;
+            };
+            let seen = chapters
+                .iter()
+                .chain(included.iter())
+                .any(|f| &f.path == target);
+            let really_inside = root
+                .join(target)
+                .canonicalize()
+                .is_ok_and(|real| real.starts_with(&real_root));
+            if seen || !really_inside || !root.join(target).is_file() {
+                continue;
+            }
+            match book::read_source(root, target) {
+                Ok(file) => {
+                    next.extend(includes::find_includes(&file));
+                    included.push(file);
+                }
+                Err(problem) => problems.push(problem),
+            }
+        }
+        includes.append(&mut level);
+        if next.is_empty() {
+            break;
+        }
+        level = next;
+    }
+    (includes, included)
 }

@@ -77,7 +77,9 @@ pub struct UrlEntry {
 pub enum Expectation {
     /// A 2xx answer (redirects allowed on the way).
     Ok,
-    /// Any redirect chain ending in 2xx: sign-in pages move between hosts.
+    /// At least one redirect, then a 2xx: a page behind a sign-in. Any host may answer in the
+    /// end (sign-in pages move between hosts), but a direct 2xx fails: the page is no longer
+    /// behind a sign-in, so the guide's description of it may be wrong.
     LoginRedirect,
     /// A redirect whose final address starts with `redirect_to`.
     Redirect,

@@ -1,4 +1,7 @@
-//! Compares how a URL answered with what `guide.yaml` says it should do.
+//! Compares how a URL answered with what `guide.yaml` says it should do. Each `expect` means
+//! exactly what the schema says: `ok` a 2xx (redirects allowed), `login-redirect` at least one
+//! redirect and then a 2xx, `redirect` a final address starting with `redirect_to`, `report`
+//! never a failure.
 
 use super::{Outcome, UrlReport};
 use crate::model::schema::Expectation;
@@ -41,7 +44,13 @@ pub fn judge(report: &UrlReport, expectation: Expectation, redirect_to: Option<&
         Expectation::Ok | Expectation::LoginRedirect if report.permanent_redirect => Verdict::Note(
             format!("moved permanently to {ended_at}: update the url in guide.yaml"),
         ),
-        Expectation::Ok | Expectation::LoginRedirect | Expectation::Report => Verdict::Pass,
+        Expectation::Ok | Expectation::Report => Verdict::Pass,
+        // A sign-in page that answers directly is no longer behind a sign-in: say so.
+        Expectation::LoginRedirect if report.outcome == Outcome::Redirected => Verdict::Pass,
+        Expectation::LoginRedirect => Verdict::Fail(format!(
+            "expected a redirect to a sign-in page, but it {} without one",
+            what_happened()
+        )),
         Expectation::Redirect => {
             let prefix = redirect_to.unwrap_or("");
             if report.outcome == Outcome::Redirected && ended_at.starts_with(prefix) {
