@@ -40,18 +40,30 @@ impl Browser {
             .stderr(Stdio::null())
             .spawn()
             .expect("chromedriver starts");
-        // chromedriver says which port it took; read until it does.
+        // chromedriver says which port it took; a reader thread passes it on, so a driver that
+        // never says it cannot hang the test.
         let stdout = driver.stdout.take().unwrap();
-        let port = BufReader::new(stdout)
-            .lines()
-            .map_while(Result::ok)
-            .find_map(|line| {
-                line.split("started successfully on port ")
-                    .nth(1)
-                    .map(|p| p.trim_end_matches('.').to_string())
-            })
+        let (port_tx, port_rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let port = BufReader::new(stdout)
+                .lines()
+                .map_while(Result::ok)
+                .find_map(|line| {
+                    line.split("started successfully on port ")
+                        .nth(1)
+                        .map(|p| p.trim_end_matches('.').to_string())
+                });
+            let _ = port_tx.send(port);
+        });
+        let port = port_rx
+            .recv_timeout(Duration::from_secs(30))
+            .expect("chromedriver starts within 30 s")
             .expect("chromedriver reports its port");
-        let http = reqwest::Client::new();
+        // Every WebDriver command has a deadline: a stuck browser fails the test, never hangs it.
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(60))
+            .build()
+            .unwrap();
         let capabilities = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
             "goog:chromeOptions": {
@@ -78,25 +90,51 @@ impl Browser {
             .as_str()
             .unwrap_or_else(|| panic!("no session: {created}"))
             .to_string();
-        Browser {
+        let browser = Browser {
             http,
             session_url: format!("{base}/session/{session}"),
             driver,
-        }
+        };
+        browser
+            .call(
+                reqwest::Method::POST,
+                "/timeouts",
+                Some(json!({"script": 15_000, "pageLoad": 30_000, "implicit": 0})),
+            )
+            .await;
+        browser
     }
 
     async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+        self.try_call(method, path, body)
+            .await
+            .unwrap_or_else(|error| panic!("WebDriver {path}: {error}"))
+    }
+
+    /// A WebDriver command; `Err` carries the driver's error and message.
+    async fn try_call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Result<Value, String> {
         let mut request = self
             .http
             .request(method, format!("{}{path}", self.session_url));
         if let Some(body) = body {
             request = request.json(&body);
         }
-        let answer: Value = request.send().await.unwrap().json().await.unwrap();
-        if let Some(error) = answer["value"]["error"].as_str() {
-            panic!("WebDriver {path}: {error}: {}", answer["value"]["message"]);
+        let answer: Value = request
+            .send()
+            .await
+            .map_err(|e| e.to_string())?
+            .json()
+            .await
+            .map_err(|e| e.to_string())?;
+        match answer["value"]["error"].as_str() {
+            Some(error) => Err(format!("{error}: {}", answer["value"]["message"])),
+            None => Ok(answer["value"].clone()),
         }
-        answer["value"].clone()
     }
 
     async fn goto(&self, url: &str) {
@@ -165,12 +203,38 @@ impl Browser {
         .await;
     }
 
-    /// Waits until `condition` (JavaScript returning a boolean) holds, polling the page.
+    /// Waits until `condition` (JavaScript returning a boolean) holds. The browser itself
+    /// checks on each animation frame and answers when it holds or after 10 s; a navigation
+    /// under way ends the script, and then it is asked again, up to an overall deadline.
     async fn wait_for(&self, what: &str, condition: &str) {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while self.script(&format!("return Boolean({condition});")).await != json!(true) {
-            assert!(Instant::now() < deadline, "timed out waiting for {what}");
-            tokio::task::yield_now().await;
+        let script = format!(
+            "const done = arguments[arguments.length - 1];\n\
+             const deadline = performance.now() + 10000;\n\
+             const check = () => {{\n\
+               let holds = false;\n\
+               try {{ holds = Boolean({condition}); }} catch (e) {{}}\n\
+               if (holds) done(true);\n\
+               else if (performance.now() > deadline) done(false);\n\
+               else requestAnimationFrame(check);\n\
+             }};\n\
+             check();"
+        );
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let answer = self
+                .try_call(
+                    reqwest::Method::POST,
+                    "/execute/async",
+                    Some(json!({"script": script, "args": []})),
+                )
+                .await;
+            match answer {
+                Ok(value) if value == json!(true) => return,
+                Ok(_) => panic!("timed out waiting for {what}"),
+                // The page navigated while the script ran: ask the new page.
+                Err(_) if Instant::now() < deadline => continue,
+                Err(error) => panic!("timed out waiting for {what}: {error}"),
+            }
         }
     }
 

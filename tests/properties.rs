@@ -152,3 +152,27 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2_000, ..ProptestConfig::default() })]
+
+    /// Any text after a duration flag parses within the flag's bound or is an error; the whole
+    /// command line never panics (the same property `fuzz/fuzz_targets/duration.rs` fuzzes).
+    #[test]
+    fn duration_flags_never_overflow_or_panic(text in "[0-9]{0,30}[smhdx]?|\\PC{0,12}") {
+        use xtask::duration::{parse_max_cache_age, parse_timeout, MAX_CACHE_AGE, MAX_TIMEOUT};
+        if let Ok(timeout) = parse_timeout(&text) {
+            prop_assert!(timeout <= MAX_TIMEOUT && !timeout.is_zero());
+        }
+        if let Ok(age) = parse_max_cache_age(&text) {
+            prop_assert!(age <= MAX_CACHE_AGE);
+        }
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let mut console = xtask::console::Console::new(&mut out, &mut err);
+        let code = xtask::cli::run(
+            ["urls", "--offline", "--timeout", text.as_str(), "--max-cache-age", text.as_str()],
+            &mut console,
+        );
+        prop_assert!(code == 0 || code == 2);
+    }
+}

@@ -258,15 +258,7 @@ fn is_semver(text: &str) -> bool {
 }
 
 fn is_iso_date(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
-        return false;
-    }
-    let number = |range: std::ops::Range<usize>| text[range].parse::<u32>().ok();
-    matches!(
-        (number(0..4), number(5..7), number(8..10)),
-        (Some(_), Some(1..=12), Some(1..=31))
-    )
+    crate::dates::parse(text).is_some()
 }
 
 #[cfg(test)]
@@ -308,6 +300,10 @@ mod tests {
         assert!(is_iso_date("2026-11-24"));
         assert!(!is_iso_date("24 Nov 2026"));
         assert!(!is_iso_date("2026-13-01"));
+        assert!(
+            !is_iso_date("2026-02-31"),
+            "a real date, not just digits in range"
+        );
         assert!(is_semver("1.0.0"));
         assert!(is_semver("1.2.3-rc.1"));
         assert!(!is_semver("1.0"));
