@@ -3,6 +3,7 @@
 
 mod drift;
 mod process;
+mod secrets;
 mod synthetic;
 mod urls;
 
@@ -30,8 +31,11 @@ pub enum Which {
     All,
     Drift,
     Urls,
-    /// Peak memory on a 5,000-chapter guide, and warm verify time
+    /// Peak memory on a 5,000-chapter guide and on the real guide, warm verify time, and how
+    /// mdBook's renderer scales
     Verify,
+    /// The app-password detector: share caught, false alarms
+    Secrets,
     /// A fresh clone built from a cold target folder (takes minutes)
     ColdStart,
 }
@@ -87,9 +91,13 @@ pub fn command(root: &Path, which: Which, console: &mut crate::console::Console<
     if matches!(which, Which::All | Which::Urls) {
         rows.extend(urls::run());
     }
+    if matches!(which, Which::All | Which::Secrets) {
+        rows.extend(secrets::run(root));
+    }
     if matches!(which, Which::All | Which::Verify) {
         rows.extend(process::warm_verify(root));
         rows.extend(process::memory(root, &guide));
+        rows.extend(process::mdbook_scaling(root, &guide));
     }
     if which == Which::ColdStart {
         rows.extend(process::cold_start(root));
@@ -149,13 +157,9 @@ fn print_table(rows: &[Row], out: &mut dyn Write) {
 /// Benchmarks of a debug build measure the wrong thing: build and run the release binary.
 fn rerun_in_release(root: &Path, which: Which, out: &mut dyn Write) -> u8 {
     let _ = writeln!(out, "bench: building xtask in release mode first");
-    let which = match which {
-        Which::All => "all",
-        Which::Drift => "drift",
-        Which::Urls => "urls",
-        Which::Verify => "verify",
-        Which::ColdStart => "cold-start",
-    };
+    let which = clap::ValueEnum::to_possible_value(&which)
+        .map(|value| value.get_name().to_string())
+        .unwrap_or_else(|| "all".to_string());
     let output =
         std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
             .args([
@@ -168,7 +172,7 @@ fn rerun_in_release(root: &Path, which: Which, out: &mut dyn Write) -> u8 {
                 "xtask",
                 "--",
                 "bench",
-                which,
+                &which,
                 "--root",
             ])
             .arg(root)

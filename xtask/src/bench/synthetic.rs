@@ -48,15 +48,29 @@ const WORDS: &[&str] = &[
     "Save",
 ];
 
+/// A synthetic guide and how many drifted values were planted in it, so a benchmark can check
+/// that the check found exactly those.
+pub struct Synthetic {
+    pub chapters: Vec<SourceFile>,
+    pub planted_drifts: usize,
+}
+
+impl Synthetic {
+    pub fn bytes(&self) -> usize {
+        self.chapters.iter().map(|c| c.text.len()).sum()
+    }
+}
+
 /// Chapters of about 5 KB each; every 50th marked value is drifted on purpose.
-pub fn chapters(count: usize, settings: &Settings, urls: &[String], seed: u64) -> Vec<SourceFile> {
+pub fn chapters(count: usize, settings: &Settings, urls: &[String], seed: u64) -> Synthetic {
     let keyed: Vec<(&str, &str)> = settings
         .iter()
         .filter(|(_, v)| !v.contains(['`', '*', '\n']))
         .collect();
     let mut rng = fastrand::Rng::with_seed(seed);
     let mut marker_count = 0usize;
-    (0..count)
+    let mut planted_drifts = 0usize;
+    let chapters = (0..count)
         .map(|index| {
             let mut text = format!("# Synthetic chapter {index}\n\n");
             while text.len() < 5 * 1024 {
@@ -68,6 +82,7 @@ pub fn chapters(count: usize, settings: &Settings, urls: &[String], seed: u64) -
                         let (key, value) = keyed[rng.usize(0..keyed.len())];
                         marker_count += 1;
                         let shown = if marker_count.is_multiple_of(50) {
+                            planted_drifts += 1;
                             "drifted value"
                         } else {
                             value
@@ -117,7 +132,11 @@ pub fn chapters(count: usize, settings: &Settings, urls: &[String], seed: u64) -
                 text,
             }
         })
-        .collect()
+        .collect();
+    Synthetic {
+        chapters,
+        planted_drifts,
+    }
 }
 
 fn sentence(rng: &mut fastrand::Rng, words: usize) -> String {

@@ -56,10 +56,9 @@ pub fn englishness(groups: &[&str]) -> f64 {
 /// True when `candidate` (16 letters, or four groups of four) looks like a generated password.
 /// Obvious placeholders (one letter repeated, the alphabet in order) are not passwords.
 pub fn looks_generated(candidate: &str) -> bool {
-    let groups: Vec<&str> = candidate
-        .split([' ', '-'])
-        .filter(|g| !g.is_empty())
-        .collect();
+    // Space-separated groups could be four short English words, so pairs are scored inside each
+    // group only; dashes join one generated string, so its pairs run across the dashes.
+    let groups: Vec<&str> = candidate.split(' ').filter(|g| !g.is_empty()).collect();
     let letters: Vec<u8> = candidate.bytes().filter(u8::is_ascii_lowercase).collect();
     let distinct = letters
         .iter()
