@@ -229,7 +229,7 @@ impl Browser {
                 )
                 .await;
             match answer {
-                Ok(value) if value == json!(true) => return,
+                Ok(Value::Bool(true)) => return,
                 Ok(_) => panic!("timed out waiting for {what}"),
                 // The page navigated while the script ran: ask the new page.
                 Err(_) if Instant::now() < deadline => continue,
@@ -287,7 +287,8 @@ async fn a_reader_finds_their_way_through_the_site() {
         return;
     }
     let (_tree, html_dir) = common::built_repository_guide();
-    let (address, _server) = xtask::serve::start(&html_dir, 0).unwrap();
+    let server = xtask::serve::start(&html_dir, 0).unwrap();
+    let address = server.address;
     let site = format!("http://{address}");
     let profile = tempfile::tempdir().unwrap();
     let browser = Browser::start(profile.path()).await;
@@ -386,4 +387,46 @@ async fn a_reader_finds_their_way_through_the_site() {
         errors.is_empty(),
         "the browser console shows errors: {errors:?}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_preview_reloads_the_page_by_itself_after_an_edit() {
+    if !browser_available() {
+        return;
+    }
+    let (tree, html_dir) = common::built_repository_guide();
+    let server = xtask::serve::start_preview(
+        tree.path(),
+        &html_dir,
+        0,
+        xtask::serve::ServeConfig::default(),
+    )
+    .unwrap();
+    let profile = tempfile::tempdir().unwrap();
+    let browser = Browser::start(profile.path()).await;
+    browser
+        .goto(&format!("http://{}/current/test-sync.html", server.address))
+        .await;
+    browser
+        .wait_for("the page", "document.readyState === 'complete'")
+        .await;
+    // A mark that only this load of the page carries: a reload removes it.
+    browser
+        .script("window.beforeTheEdit = true; return true;")
+        .await;
+
+    let chapter = tree.path().join("book/current/test-sync.md");
+    let text = std::fs::read_to_string(&chapter).unwrap();
+    std::fs::write(
+        &chapter,
+        text.replace("The best test is", "The very best test is"),
+    )
+    .unwrap();
+
+    browser
+        .wait_for(
+            "the page to reload with the edit",
+            "!window.beforeTheEdit && document.readyState === 'complete' && document.querySelector('main').innerText.includes('The very best test is')",
+        )
+        .await;
 }

@@ -215,7 +215,8 @@ fn http_get(address: std::net::SocketAddr, path: &str) -> (String, String) {
 #[test]
 fn the_preview_server_serves_pages_folders_and_a_404() {
     let (_tree, html) = built_repository_guide();
-    let (address, _server) = xtask::serve::start(&html, 0).unwrap();
+    let server = xtask::serve::start(&html, 0).unwrap();
+    let address = server.address;
     let (status, body) = http_get(address, "/");
     assert_eq!(status, "HTTP/1.1 200 OK");
     assert!(body.contains("current/index.html"));
@@ -226,4 +227,101 @@ fn the_preview_server_serves_pages_folders_and_a_404() {
     assert_eq!(status, "HTTP/1.1 404 Not Found");
     let (status, _) = http_get(address, "/../Cargo.toml");
     assert_eq!(status, "HTTP/1.1 400 Bad Request");
+}
+
+/// Sends `request` raw and returns the whole response as text.
+fn raw_request(address: std::net::SocketAddr, request: &str) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut response = String::new();
+    let _ = stream.read_to_string(&mut response);
+    response
+}
+
+#[test]
+fn the_preview_server_answers_get_and_head_only() {
+    let (_tree, html) = built_repository_guide();
+    let server = xtask::serve::start(&html, 0).unwrap();
+    let response = raw_request(
+        server.address,
+        "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+    );
+    assert!(response.starts_with("HTTP/1.1 405"), "{response}");
+    assert!(
+        response.to_ascii_lowercase().contains("allow: get, head"),
+        "{response}"
+    );
+    let response = raw_request(
+        server.address,
+        "HEAD /current/index.html HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    );
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(
+        response.ends_with("\r\n\r\n"),
+        "a HEAD answer has no body: {response}"
+    );
+}
+
+#[test]
+fn the_preview_server_closes_a_connection_that_sends_no_request() {
+    use std::io::Read;
+    let (_tree, html) = built_repository_guide();
+    let config = xtask::serve::ServeConfig {
+        header_timeout: std::time::Duration::from_millis(200),
+        ..xtask::serve::ServeConfig::default()
+    };
+    let server = xtask::serve::start_with(&html, 0, config).unwrap();
+    let mut idle = std::net::TcpStream::connect(server.address).unwrap();
+    idle.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    let mut buffer = [0u8; 512];
+    // The server gives up on the silent client and closes (an error answer, then end of stream).
+    let mut received = Vec::new();
+    loop {
+        match idle.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(n) => received.extend_from_slice(&buffer[..n]),
+            Err(error) => panic!("the server kept a silent connection open: {error}"),
+        }
+    }
+    let text = String::from_utf8_lossy(&received);
+    assert!(
+        text.is_empty() || text.starts_with("HTTP/1.1 408"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_preview_server_keeps_at_most_its_connection_limit_open() {
+    use std::io::{Read, Write};
+    let (_tree, html) = built_repository_guide();
+    let config = xtask::serve::ServeConfig {
+        max_connections: 1,
+        ..xtask::serve::ServeConfig::default()
+    };
+    let server = xtask::serve::start_with(&html, 0, config).unwrap();
+    let holder = std::net::TcpStream::connect(server.address).unwrap();
+    let mut waiting = std::net::TcpStream::connect(server.address).unwrap();
+    waiting
+        .write_all(b"GET /current/index.html HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    waiting
+        .set_read_timeout(Some(std::time::Duration::from_millis(300)))
+        .unwrap();
+    let mut buffer = [0u8; 64];
+    assert!(
+        waiting.read(&mut buffer).is_err(),
+        "a second connection was served while the only slot was taken"
+    );
+    drop(holder);
+    waiting
+        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    let mut response = String::new();
+    waiting.read_to_string(&mut response).unwrap();
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
 }

@@ -116,3 +116,20 @@ fn the_changelog_has_the_release_that_guide_yaml_names() {
         guide.guide.release
     );
 }
+
+#[test]
+fn pull_requests_run_what_ci_runs() {
+    let workflow = std::fs::read_to_string(root().join(".github/workflows/ci.yml")).unwrap();
+    assert!(
+        workflow.contains("pull_request:"),
+        "the workflow must run on pull requests"
+    );
+    assert!(
+        workflow.contains("bash .ci/run"),
+        "the workflow must run .ci/run itself"
+    );
+    assert!(
+        workflow.contains("Swatinem/rust-cache"),
+        "the workflow caches the cargo build"
+    );
+}

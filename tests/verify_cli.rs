@@ -95,10 +95,17 @@ fn a_missing_include_fails_the_check_and_the_build() {
 #[test]
 fn json_format_prints_one_document_with_every_diagnostic() {
     let tree = fixture(&["drifted-value"]);
-    let (code, output) = verify(tree.path(), &["--format", "json"]);
-    assert_eq!(code, 1);
+    let printed = common::xtask_split(&[
+        "verify",
+        "--offline",
+        "--format",
+        "json",
+        "--root",
+        tree.path().to_str().unwrap(),
+    ]);
+    assert_eq!(printed.code, 1);
     let document: serde_json::Value =
-        serde_json::from_str(&output).expect("stdout is one JSON document");
+        serde_json::from_str(&printed.stdout).expect("stdout is one JSON document");
     let diagnostic = &document["diagnostics"][0];
     assert_eq!(diagnostic["file"], "book/current/add-account.md");
     assert_eq!(diagnostic["line"], 5);

@@ -1,152 +1,325 @@
-//! `cargo xtask serve`: a preview for contributors. Renders the guide, serves the HTML on
-//! 127.0.0.1, and rebuilds when a source file changes (polling, so it needs no watcher crate).
-//! Reload the page in the browser to see a rebuild.
+//! `cargo xtask serve`: the preview contributors know from `mdbook serve`. It renders the guide,
+//! serves the HTML on 127.0.0.1 with hyper, watches the sources with notify, rebuilds on every
+//! change and reloads open pages by itself.
+//!
+//! The page learns of a rebuild by long polling: a small script in every served HTML page asks
+//! `/__livereload?since=N` and the answer comes when the build number passes N (or after 25 s,
+//! to start again). It needs nothing but `fetch`, survives proxies, and costs nothing when idle.
+//!
+//! The server answers GET and HEAD only (others get 405), serves only files inside the build
+//! folder, closes connections whose request head does not arrive in time, and keeps at most a
+//! fixed number of connections open at once.
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::convert::Infallible;
+use std::net::SocketAddr;
 use std::path::{Component, Path, PathBuf};
-use std::thread::JoinHandle;
-use std::time::{Duration, SystemTime};
+use std::sync::Arc;
+use std::time::Duration;
 
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::body::Incoming;
+use hyper::header::{HeaderValue, ALLOW, CACHE_CONTROL, CONTENT_TYPE};
+use hyper::{Method, Request, Response, StatusCode};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::sync::{watch, Semaphore};
+
+use crate::console::Console;
 use crate::exit;
 use crate::report;
 
-/// How often the sources are looked at for changes.
-const POLL_INTERVAL: Duration = Duration::from_millis(500);
+/// The path the reload script polls.
+pub const LIVE_RELOAD_PATH: &str = "/__livereload";
 
-pub fn serve(root: &Path, port: u16, console: &mut crate::console::Console<'_>) -> u8 {
-    let colour = console.colour;
-    let out: &mut dyn Write = &mut *console.out;
+/// How the server treats its clients.
+#[derive(Debug, Clone)]
+pub struct ServeConfig {
+    /// A connection whose request head has not arrived by then is closed.
+    pub header_timeout: Duration,
+    /// Connections open at once; more wait until one closes.
+    pub max_connections: usize,
+    /// How long one long poll waits for a rebuild before answering anyway.
+    pub poll_wait: Duration,
+}
+
+impl Default for ServeConfig {
+    fn default() -> ServeConfig {
+        ServeConfig {
+            header_timeout: Duration::from_secs(10),
+            max_connections: 64,
+            poll_wait: Duration::from_secs(25),
+        }
+    }
+}
+
+/// A running server; it stops when this is dropped.
+pub struct Server {
+    pub address: SocketAddr,
+    /// Bumped after every rebuild; open pages reload when it changes.
+    build_number: watch::Sender<u64>,
+    _stop: tokio::sync::oneshot::Sender<()>,
+    _watcher: Option<notify::RecommendedWatcher>,
+}
+
+impl Server {
+    /// Tells open pages that the site changed.
+    pub fn reload(&self) {
+        self.build_number.send_modify(|number| *number += 1);
+    }
+}
+
+pub fn serve(root: &Path, port: u16, console: &mut Console<'_>) -> u8 {
     let html_dir = match crate::model::book::load_config(root) {
         Ok(config) => root.join(config.build.build_dir),
         Err(problems) => {
-            report::human::print_all(out, &problems, colour);
+            report::human::print_all(console.out, &problems, console.colour);
             return exit::CANNOT_RUN;
         }
     };
-    rebuild(root, out, colour);
-    let (address, server) = match start(&html_dir, port) {
-        Ok(started) => started,
+    crate::build::build(root, console);
+    let server = match start_preview(root, &html_dir, port, ServeConfig::default()) {
+        Ok(server) => server,
         Err(error) => {
-            let _ = writeln!(out, "serve: cannot listen on 127.0.0.1:{port}: {error}");
+            let _ = writeln!(
+                console.err,
+                "serve: cannot listen on 127.0.0.1:{port}: {error}"
+            );
             return exit::CANNOT_RUN;
         }
     };
     let _ = writeln!(
-        out,
-        "serve: http://{address}/ (Ctrl-C to stop; edits rebuild, then reload the page)"
+        console.out,
+        "serve: http://{}/ (Ctrl-C to stop; pages reload by themselves after each rebuild)",
+        server.address
     );
-    let _ = out.flush();
-    let watched_root = root.to_path_buf();
-    std::thread::spawn(move || watch_and_rebuild(&watched_root, colour));
-    let _ = server.join();
-    0
-}
-
-/// Serves `html_dir` on 127.0.0.1:`port` (0 picks a free port) from a background thread.
-pub fn start(html_dir: &Path, port: u16) -> std::io::Result<(SocketAddr, JoinHandle<()>)> {
-    let listener = TcpListener::bind(("127.0.0.1", port))?;
-    let address = listener.local_addr()?;
-    let html_dir = html_dir.to_path_buf();
-    let server = std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let html_dir = html_dir.clone();
-            std::thread::spawn(move || {
-                let _ = serve_connection(stream, &html_dir);
-            });
-        }
-    });
-    Ok((address, server))
-}
-
-/// Renders again, printing what `cargo xtask build` prints; serving goes on whatever it finds.
-fn rebuild(root: &Path, out: &mut dyn Write, colour: bool) {
-    let mut err = std::io::stderr();
-    let mut console = crate::console::Console {
-        out: &mut *out,
-        err: &mut err,
-        colour,
-        github: false,
-    };
-    crate::build::build(root, &mut console);
-    let _ = out.flush();
-}
-
-fn watch_and_rebuild(root: &Path, colour: bool) {
-    let mut last = newest_source_change(root);
+    let _ = console.out.flush();
+    // Serving and watching run on their own threads until the process is stopped.
     loop {
-        std::thread::sleep(POLL_INTERVAL);
-        let now = newest_source_change(root);
-        if now != last {
-            last = now;
-            rebuild(root, &mut std::io::stdout(), colour);
-        }
+        std::thread::park();
     }
 }
 
-/// The latest modification time among the files a build reads.
-fn newest_source_change(root: &Path) -> Option<SystemTime> {
-    fn walk(path: &Path, newest: &mut Option<SystemTime>) {
-        let Ok(metadata) = std::fs::metadata(path) else {
-            return;
-        };
-        if let Ok(modified) = metadata.modified() {
-            *newest = (*newest).max(Some(modified));
-        }
-        if metadata.is_dir() {
-            for entry in std::fs::read_dir(path).into_iter().flatten().flatten() {
-                walk(&entry.path(), newest);
+/// Serves `html_dir` without watching anything (tests, and the browser test's site).
+pub fn start(html_dir: &Path, port: u16) -> std::io::Result<Server> {
+    start_with(html_dir, port, ServeConfig::default())
+}
+
+pub fn start_with(html_dir: &Path, port: u16, config: ServeConfig) -> std::io::Result<Server> {
+    let listener = std::net::TcpListener::bind(("127.0.0.1", port))?;
+    listener.set_nonblocking(true)?;
+    let address = listener.local_addr()?;
+    let (build_number, numbers) = watch::channel(0u64);
+    let (stop, stopped) = tokio::sync::oneshot::channel();
+    let site = Arc::new(Site {
+        html_dir: html_dir.to_path_buf(),
+        numbers,
+        poll_wait: config.poll_wait,
+    });
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("a runtime for the preview server");
+        runtime.block_on(async move {
+            let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
+                return;
+            };
+            let serving = tokio::spawn(accept_loop(listener, site, config));
+            // The server stops when its handle is dropped (the sender goes with it).
+            let _ = stopped.await;
+            serving.abort();
+        });
+    });
+    Ok(Server {
+        address,
+        build_number,
+        _stop: stop,
+        _watcher: None,
+    })
+}
+
+/// Serves the built guide and rebuilds it (then reloads open pages) when a source changes.
+pub fn start_preview(
+    root: &Path,
+    html_dir: &Path,
+    port: u16,
+    config: ServeConfig,
+) -> Result<Server, String> {
+    let mut server = start_with(html_dir, port, config).map_err(|e| e.to_string())?;
+    let (changed_tx, changed_rx) = std::sync::mpsc::channel();
+    let watched_root = root.to_path_buf();
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        if let Ok(event) = event {
+            // Reading a file is an event too (the build reads them all): only writes count.
+            let writes = matches!(
+                event.kind,
+                notify::EventKind::Create(_)
+                    | notify::EventKind::Remove(_)
+                    | notify::EventKind::Modify(
+                        notify::event::ModifyKind::Data(_)
+                            | notify::event::ModifyKind::Name(_)
+                            | notify::event::ModifyKind::Any
+                    )
+            );
+            if writes
+                && event
+                    .paths
+                    .iter()
+                    .any(|path| is_source(&watched_root, path))
+            {
+                let _ = changed_tx.send(());
             }
         }
-    }
-    let mut newest = None;
-    for source in [
-        "book",
-        "snippets",
-        "theme",
-        "guide.yaml",
-        "book.toml",
-        "CHANGELOG.md",
-    ] {
-        walk(&root.join(source), &mut newest);
-    }
-    newest
+    })
+    .map_err(|e| format!("cannot watch the sources: {e}"))?;
+    notify::Watcher::watch(&mut watcher, root, notify::RecursiveMode::Recursive)
+        .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
+    server._watcher = Some(watcher);
+    let build_number = server.build_number.clone();
+    let root = root.to_path_buf();
+    std::thread::spawn(move || {
+        while changed_rx.recv().is_ok() {
+            // An editor's save is several events: wait for them to settle, then build once.
+            while changed_rx.recv_timeout(Duration::from_millis(150)).is_ok() {}
+            let mut out = std::io::stdout();
+            let mut err = std::io::stderr();
+            crate::build::build(&root, &mut Console::new(&mut out, &mut err));
+            build_number.send_modify(|number| *number += 1);
+        }
+    });
+    Ok(server)
 }
 
-/// Answers one HTTP/1.1 GET with a file of `html_dir`.
-pub fn serve_connection(stream: TcpStream, html_dir: &Path) -> std::io::Result<()> {
-    let mut reader = BufReader::new(stream.try_clone()?);
-    let mut request_line = String::new();
-    reader.read_line(&mut request_line)?;
-    let mut header = String::new();
-    while reader.read_line(&mut header)? > 2 {
-        header.clear();
-    }
-    let target = request_line.split_whitespace().nth(1).unwrap_or("/");
-    let (status, content_type, body) = respond(html_dir, target);
-    let mut stream = stream;
-    write!(
-        stream,
-        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
-        body.len()
-    )?;
-    stream.write_all(&body)
+/// A change under `root` that a build reads: anything but build output and version control.
+fn is_source(root: &Path, path: &Path) -> bool {
+    let relative = path.strip_prefix(root).unwrap_or(path);
+    !matches!(
+        relative.components().next(),
+        Some(Component::Normal(first)) if first == "target" || first == ".git"
+    )
 }
 
-/// The status line, content type and body for a request target.
-pub fn respond(html_dir: &Path, target: &str) -> (&'static str, &'static str, Vec<u8>) {
-    let path = target.split(['?', '#']).next().unwrap_or("/");
+struct Site {
+    html_dir: PathBuf,
+    numbers: watch::Receiver<u64>,
+    poll_wait: Duration,
+}
+
+async fn accept_loop(listener: tokio::net::TcpListener, site: Arc<Site>, config: ServeConfig) {
+    let slots = Arc::new(Semaphore::new(config.max_connections.max(1)));
+    loop {
+        // Wait for a free slot before accepting: past the limit, new clients wait in the backlog.
+        let Ok(slot) = slots.clone().acquire_owned().await else {
+            return;
+        };
+        let Ok((stream, _)) = listener.accept().await else {
+            continue;
+        };
+        let site = site.clone();
+        let header_timeout = config.header_timeout;
+        tokio::spawn(async move {
+            let service = hyper::service::service_fn(move |request| {
+                let site = site.clone();
+                async move { Ok::<_, Infallible>(answer(&site, request).await) }
+            });
+            let _ = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(header_timeout)
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+            drop(slot);
+        });
+    }
+}
+
+async fn answer(site: &Site, request: Request<Incoming>) -> Response<Full<Bytes>> {
+    let head = request.method() == Method::HEAD;
+    if request.method() != Method::GET && !head {
+        let mut response = plain(StatusCode::METHOD_NOT_ALLOWED, "GET and HEAD only\n");
+        response
+            .headers_mut()
+            .insert(ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return response;
+    }
+    let path = request.uri().path();
+    let mut response = if path == LIVE_RELOAD_PATH {
+        long_poll(site, request.uri().query().unwrap_or("")).await
+    } else {
+        let (status, content_type, body) = respond(&site.html_dir, path);
+        let body = if content_type.starts_with("text/html") {
+            with_reload_script(body, *site.numbers.borrow())
+        } else {
+            body
+        };
+        let mut response = Response::new(Full::new(Bytes::from(body)));
+        *response.status_mut() = status;
+        response
+            .headers_mut()
+            .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+        response
+    };
+    response
+        .headers_mut()
+        .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if head {
+        *response.body_mut() = Full::new(Bytes::new());
+    }
+    response
+}
+
+/// Answers with the build number once it passes `since=N`, or after `poll_wait`.
+async fn long_poll(site: &Site, query: &str) -> Response<Full<Bytes>> {
+    let since: u64 = query
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("since="))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    let mut numbers = site.numbers.clone();
+    let _ = tokio::time::timeout(site.poll_wait, numbers.wait_for(|n| *n > since)).await;
+    let current = *numbers.borrow();
+    plain(StatusCode::OK, &current.to_string())
+}
+
+fn plain(status: StatusCode, text: &str) -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(Bytes::from(text.to_string())));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    response
+}
+
+/// Adds the reload script before `</body>` (only in the preview; the published site has none).
+fn with_reload_script(body: Vec<u8>, build_number: u64) -> Vec<u8> {
+    let script = format!(
+        "<script>(async () => {{\n  let seen = {build_number};\n  for (;;) {{\n    try {{\n      const answer = await fetch('{LIVE_RELOAD_PATH}?since=' + seen, {{cache: 'no-store'}});\n      const now = Number(await answer.text());\n      if (now > seen) {{ location.reload(); return; }}\n    }} catch (error) {{\n      await new Promise(resume => setTimeout(resume, 1000));\n    }}\n  }}\n}})();</script>\n"
+    );
+    let text = String::from_utf8_lossy(&body);
+    match text.rfind("</body>") {
+        Some(at) => format!("{}{script}{}", &text[..at], &text[at..]).into_bytes(),
+        None => body,
+    }
+}
+
+/// The status, content type and body for a request path.
+pub fn respond(html_dir: &Path, path: &str) -> (StatusCode, &'static str, Vec<u8>) {
     let Some(relative) = safe_relative(path) else {
-        return ("400 Bad Request", "text/plain", b"bad path\n".to_vec());
+        return (
+            StatusCode::BAD_REQUEST,
+            "text/plain",
+            b"bad path\n".to_vec(),
+        );
     };
     let mut file = html_dir.join(relative);
     if file.is_dir() {
         file = file.join("index.html");
     }
     match std::fs::read(&file) {
-        Ok(body) => ("200 OK", content_type(&file), body),
+        Ok(body) => (StatusCode::OK, content_type(&file), body),
         Err(_) => (
-            "404 Not Found",
+            StatusCode::NOT_FOUND,
             "text/html; charset=utf-8",
             std::fs::read(html_dir.join("404.html")).unwrap_or_else(|_| b"not found\n".to_vec()),
         ),
@@ -155,7 +328,9 @@ pub fn respond(html_dir: &Path, target: &str) -> (&'static str, &'static str, Ve
 
 /// The request path as a relative path that cannot leave the served folder.
 fn safe_relative(path: &str) -> Option<PathBuf> {
-    let decoded = percent_decode(path)?;
+    let decoded = percent_encoding::percent_decode_str(path)
+        .decode_utf8()
+        .ok()?;
     let mut out = PathBuf::new();
     for component in Path::new(decoded.trim_start_matches('/')).components() {
         match component {
@@ -165,23 +340,6 @@ fn safe_relative(path: &str) -> Option<PathBuf> {
         }
     }
     Some(out)
-}
-
-fn percent_decode(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = text.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 fn content_type(file: &Path) -> &'static str {
@@ -195,6 +353,7 @@ fn content_type(file: &Path) -> &'static str {
         "woff2" => "font/woff2",
         "woff" => "font/woff",
         "ttf" => "font/ttf",
+        "txt" => "text/plain; charset=utf-8",
         _ => "application/octet-stream",
     }
 }
@@ -211,5 +370,14 @@ mod tests {
             safe_relative("/current/add-account.html"),
             Some(PathBuf::from("current/add-account.html"))
         );
+    }
+
+    #[test]
+    fn build_output_and_git_are_not_sources() {
+        let root = Path::new("/r");
+        assert!(is_source(root, Path::new("/r/book/current/index.md")));
+        assert!(is_source(root, Path::new("/r/guide.yaml")));
+        assert!(!is_source(root, Path::new("/r/target/book/index.html")));
+        assert!(!is_source(root, Path::new("/r/.git/index")));
     }
 }

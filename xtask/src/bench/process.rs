@@ -117,7 +117,14 @@ pub fn memory(root: &Path, guide: &LoadedGuide) -> Vec<Row> {
     );
     let mut command = Command::new(&exe);
     command
-        .args(["verify", "--offline", "--no-build", "--format", "json", "--root"])
+        .args([
+            "verify",
+            "--offline",
+            "--no-build",
+            "--format",
+            "json",
+            "--root",
+        ])
         .arg(&dir);
     rows.push(match run_measured(&mut command) {
         Err(error) => Row::failed(&label, error.to_string()),
@@ -125,8 +132,8 @@ pub fn memory(root: &Path, guide: &LoadedGuide) -> Vec<Row> {
             let errors = serde_json::from_str::<serde_json::Value>(&run.stdout)
                 .ok()
                 .and_then(|document| document["errors"].as_u64());
-            let right_answer = run.code == Some(1)
-                && errors == Some(synthetic.planted_drifts as u64);
+            let right_answer =
+                run.code == Some(1) && errors == Some(synthetic.planted_drifts as u64);
             match run.peak {
                 None => Row::failed(&label, "the run reported no peak memory"),
                 Some(peak) => Row::new(
@@ -212,7 +219,8 @@ pub fn mdbook_scaling(root: &Path, guide: &LoadedGuide) -> Vec<Row> {
         }
     }
     let _ = std::fs::remove_dir_all(&dir);
-    let passes = |count: Option<usize>| count.map_or("beyond 4000".to_string(), |c| format!("at {c}"));
+    let passes =
+        |count: Option<usize>| count.map_or("beyond 4000".to_string(), |c| format!("at {c}"));
     vec![Row::new(
         WHAT,
         format!(

@@ -96,7 +96,12 @@ fn false_alarms_in_english() -> Row {
         install_word_list();
     }
     let Ok(list) = std::fs::read_to_string(WORD_LIST) else {
-        return Row::failed(WHAT, format!("{WORD_LIST} is missing and could not be installed (apt-get install wamerican)"));
+        return Row::failed(
+            WHAT,
+            format!(
+                "{WORD_LIST} is missing and could not be installed (apt-get install wamerican)"
+            ),
+        );
     };
     let long: Vec<String> = list
         .lines()
@@ -120,7 +125,11 @@ fn false_alarms_in_english() -> Row {
         format!(
             "{} words of 12+ letters ({sixteen_or_more} of 16+){}",
             long.len(),
-            if alarms.is_empty() { String::new() } else { format!(": {}", alarms.join("; ")) }
+            if alarms.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", alarms.join("; "))
+            }
         ),
         alarms.is_empty(),
     )

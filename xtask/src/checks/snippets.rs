@@ -4,7 +4,7 @@ use similar::TextDiff;
 
 use crate::diagnostic::Diagnostic;
 use crate::model::book::SourceFile;
-use crate::snippets::{self, Generated};
+use crate::model::{Generated, SNIPPETS_DIR};
 
 const CHECK: &str = "snippets";
 const HINT: &str = "run `cargo xtask snippets` to regenerate them, review the diff, and commit it";
@@ -45,7 +45,7 @@ pub fn check(generated: &[Generated], on_disk: &[SourceFile]) -> Vec<Diagnostic>
                     .in_file(&disk.path)
                     .hint(format!(
                         "delete it: everything under {}/ is generated (an edition may have been renamed)",
-                        snippets::SNIPPETS_DIR
+                        SNIPPETS_DIR
                     )),
             );
         }

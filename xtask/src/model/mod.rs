@@ -14,6 +14,16 @@ use book::{BookTree, SourceFile};
 use includes::Include;
 use load::LoadedGuide;
 
+/// The folder generated snippets live in, relative to the guide root.
+pub const SNIPPETS_DIR: &str = "snippets";
+
+/// A file generated from `guide.yaml`: its path relative to the guide root, and its contents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Generated {
+    pub path: PathBuf,
+    pub contents: String,
+}
+
 #[derive(Debug, Clone)]
 pub struct GuideTree {
     pub root: PathBuf,
@@ -36,8 +46,8 @@ impl GuideTree {
             (Ok(yaml), Ok(book)) => {
                 let mut problems = Vec::new();
                 let (includes, included) = follow_includes(root, &book.chapters, &mut problems);
-                let snippets = book::read_tree(root, Path::new(crate::snippets::SNIPPETS_DIR))
-                    .unwrap_or_else(|problem| {
+                let snippets =
+                    book::read_tree(root, Path::new(SNIPPETS_DIR)).unwrap_or_else(|problem| {
                         problems.push(problem);
                         Vec::new()
                     });
