@@ -78,7 +78,7 @@ fn every_page_has_the_switcher_and_the_release() {
 }
 
 #[test]
-fn edition_pages_show_their_last_verified_date() {
+fn edition_pages_say_when_their_sources_were_last_checked() {
     let (_tree, html) = built_repository_guide();
     for page in [
         "current/test-sync.html",
@@ -86,7 +86,17 @@ fn edition_pages_show_their_last_verified_date() {
         "legacy-2018/add-account.html",
     ] {
         assert!(
-            read(&html, page).contains("This edition was last verified on 2026-11-24"),
+            read(&html, page).contains(&format!(
+                "Sources of this edition last checked on {}",
+                xtask::model::load::load_guide(&xtask::project_root())
+                    .unwrap()
+                    .guide
+                    .editions
+                    .iter()
+                    .find(|e| page.starts_with(&e.dir))
+                    .unwrap()
+                    .sources_checked
+            )),
             "{page}"
         );
     }

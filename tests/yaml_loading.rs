@@ -65,7 +65,7 @@ fn a_map_where_text_is_expected_is_refused_at_its_position() {
     let yaml = base_yaml().replace("  max_per_user: \"40\"", "  max_per_user: {at_most: 40}");
     assert_eq!(
         first_error_line(&yaml),
-        "guide.yaml:25:17: error[yaml]: app_passwords.max_per_user: invalid type: map, expected a string"
+        "guide.yaml:24:17: error[yaml]: app_passwords.max_per_user: invalid type: map, expected a string"
     );
 }
 
@@ -122,19 +122,21 @@ fn a_missing_field_is_named() {
 
 #[test]
 fn a_bad_date_is_found_in_the_file() {
-    let yaml = base_yaml().replacen(
-        "last_verified: 2026-11-24",
-        "last_verified: 24 November 2026",
-        1,
-    );
-    let report = full_error(&yaml);
-    assert!(
-        report.starts_with(
-            "guide.yaml:43:20: error[yaml]: last_verified `24 November 2026` is not a date"
-        ),
-        "{report}"
-    );
-    assert!(report.contains("YYYY-MM-DD"));
+    for bad in ["24 November 2026", "2026-02-31", "2026-13-01"] {
+        let yaml = base_yaml().replacen(
+            "sources_checked: 2026-11-24",
+            &format!("sources_checked: {bad}"),
+            1,
+        );
+        let report = full_error(&yaml);
+        assert!(
+            report.starts_with(&format!(
+                "guide.yaml:43:5: error[yaml]: sources_checked `{bad}` is not a date"
+            )),
+            "{report}"
+        );
+        assert!(report.contains("YYYY-MM-DD"));
+    }
 }
 
 #[test]

@@ -118,6 +118,23 @@ pub enum Command {
         /// Check exactly these URLs instead of the guide's
         urls: Vec<String>,
     },
+    /// Check that every fact cites a source, and (online) that each quote is still on its page
+    Sources {
+        #[command(flatten)]
+        root: RootArg,
+        #[command(flatten)]
+        online: OnlineArgs,
+        #[command(flatten)]
+        today: TodayArg,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// After an online run, write today as `sources_checked` of each edition whose quotes were all found
+        #[arg(long)]
+        stamp: bool,
+        /// Check only these facts (setting keys or claims.<name>)
+        keys: Vec<String>,
+    },
     /// Run the benchmarks (in release mode) and print their figures in one table
     Bench {
         #[command(flatten)]
@@ -180,6 +197,23 @@ where
             format,
             urls,
         } => crate::urls::command(&root.dir(), &online.options(format, urls), console),
+        Command::Sources {
+            root,
+            online,
+            today,
+            format,
+            stamp,
+            keys,
+        } => crate::sources::command(
+            &root.dir(),
+            &crate::sources::SourcesOptions {
+                online: online.options(format, Vec::new()),
+                today: today.date(),
+                keys,
+                stamp,
+            },
+            console,
+        ),
         Command::Verify {
             root,
             online,

@@ -26,6 +26,7 @@ pub mod report;
 pub mod serve;
 pub mod site;
 pub mod snippets;
+pub mod sources;
 pub mod suggest;
 pub mod urlcheck;
 pub mod urls;

@@ -42,8 +42,9 @@ impl Preprocessor for EditionPreprocessor {
         book.for_each_chapter_mut(|chapter| {
             if let Some(path) = &chapter.path {
                 let header = page_header(&self.guide, &pages, path);
+                let sources = sources_section(&self.guide, &chapter.content);
                 let footer = page_footer(&self.guide, path);
-                chapter.content = format!("{header}\n\n{}\n\n{footer}\n", chapter.content);
+                chapter.content = format!("{header}\n\n{}\n\n{sources}{footer}\n", chapter.content);
             }
         });
         Ok(book)
@@ -115,20 +116,79 @@ pub fn page_header(guide: &Guide, pages: &BTreeSet<PathBuf>, page: &Path) -> Str
     html
 }
 
-/// The release, and when this edition was last checked on a real device.
+/// The release, and what was last checked for this edition, and when.
 pub fn page_footer(guide: &Guide, page: &Path) -> String {
-    let verified = edition_of(guide, page)
+    let checked = edition_of(guide, page)
         .map(|edition| {
+            let device = edition
+                .device_checked
+                .as_ref()
+                .map(|check| {
+                    format!(
+                        " · Steps last followed on an iPhone with {} on {}",
+                        escape(&check.ios),
+                        escape(&check.date)
+                    )
+                })
+                .unwrap_or_default();
             format!(
-                " · This edition was last verified on {}",
-                edition.last_verified
+                " · Sources of this edition last checked on {}{device}",
+                edition.sources_checked
             )
         })
         .unwrap_or_default();
     format!(
-        "<footer class=\"guide-release\">\n<p>Guide release {}{verified}.</p>\n</footer>",
+        "<footer class=\"guide-release\">\n<p>Guide release {}{checked}.</p>\n</footer>",
         escape(&guide.release)
     )
+}
+
+/// The generated "Sources" section: every source of the facts `content` shows (by its setting
+/// and fact markers, includes already expanded), each once, with its retrieval date. Empty when
+/// the page shows no sourced fact.
+pub fn sources_section(guide: &Guide, content: &str) -> String {
+    let found = crate::checks::extract::extract(content);
+    let keys: BTreeSet<&str> = found
+        .labelled
+        .iter()
+        .map(|l| l.key.as_str())
+        .chain(found.fact_markers.iter().map(|m| m.key.as_str()))
+        .collect();
+    // Each source once, with the latest day one of its quotes was copied.
+    let mut cited: std::collections::BTreeMap<crate::model::facts::Cited, String> =
+        std::collections::BTreeMap::new();
+    for key in keys {
+        let Some(fact) = crate::model::facts::fact_for(guide, key) else {
+            continue;
+        };
+        for source in &fact.sources {
+            if let Some(entry) = crate::model::facts::cited(guide, source) {
+                let date = cited.entry(entry).or_default();
+                if source.retrieved > *date {
+                    *date = source.retrieved.clone();
+                }
+            }
+        }
+    }
+    if cited.is_empty() {
+        return String::new();
+    }
+    let mut section = String::from("## Sources\n\n");
+    for (source, retrieved) in cited {
+        let second_hand = if source.secondary {
+            " (second-hand)"
+        } else {
+            ""
+        };
+        let title = source.title.replace(['[', ']'], "");
+        let line = match &source.url {
+            Some(url) => format!("- [{title}]({url}){second_hand}, quoted on {retrieved}\n"),
+            None => format!("- {title}{second_hand}, quoted on {retrieved}\n"),
+        };
+        section.push_str(&line);
+    }
+    section.push('\n');
+    section
 }
 
 fn escape(text: &str) -> String {

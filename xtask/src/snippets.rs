@@ -88,17 +88,19 @@ fn write_step(out: &mut String, number: usize, key: &str, step: &Step) {
     }
 }
 
-/// The settings of one edition at a glance.
+/// The settings of one edition at a glance, each row with the source that supports it.
 pub fn settings_table(guide: &Guide, edition: &Edition) -> String {
     let key = format!("editions.{}", edition.id);
     let service = &guide.service;
-    let mut out = format!("{HEADER}\n\n| What | Setting |\n| --- | --- |\n");
-    let mut row = |what: &str, setting: String| {
-        let _ = writeln!(out, "| {what} | {setting} |");
+    let mut out = format!("{HEADER}\n\n| What | Setting | Source |\n| --- | --- | --- |\n");
+    let mut row = |what: &str, setting: String, fact: Option<&str>| {
+        let source = fact.map_or("—".to_string(), |fact| source_cell(guide, fact));
+        let _ = writeln!(out, "| {what} | {setting} | {source} |");
     };
     row(
         "Your iPhone",
         format!("**{}**<!-- setting: {key}.ios -->", edition.ios),
+        Some(&format!("{key}.ios")),
     );
     row(
         "Where to add the account",
@@ -106,10 +108,12 @@ pub fn settings_table(guide: &Guide, edition: &Edition) -> String {
             "**{}**<!-- setting: {key}.add_account_path -->",
             edition.add_account_path.join(MENU_SEPARATOR)
         ),
+        Some(&format!("{key}.add_account_path")),
     );
     row(
         "How you sign in",
         format!("**{}**<!-- setting: {key}.auth -->", edition.auth),
+        Some(&format!("{key}.auth")),
     );
     row(
         "Email",
@@ -117,15 +121,18 @@ pub fn settings_table(guide: &Guide, edition: &Edition) -> String {
             "**{}**<!-- setting: service.username_rule -->, e.g. `{}`<!-- setting: service.example_email -->",
             service.username_rule, service.example_email
         ),
+        Some("service.username_rule"),
     );
-    let (server_note, password) = match edition.status {
+    let (server_note, password, password_fact) = match edition.status {
         EditionStatus::Current => (
             "found by the iPhone itself; you do not type it",
             "your normal work password, typed on Microsoft's sign-in page, then your second step (MFA)",
+            "claims.new_accounts_use_modern_auth",
         ),
         EditionStatus::Legacy => (
-            "typed by hand after **Configure Manually**",
+            "typed by hand on the manual set-up screen",
             "an app password (Basic authentication), no longer accepted by Exchange Online",
+            "claims.eas_basic_auth_retired",
         ),
     };
     row(
@@ -134,17 +141,41 @@ pub fn settings_table(guide: &Guide, edition: &Edition) -> String {
             "`{}`<!-- setting: service.exchange_server --> ({server_note})",
             service.exchange_server
         ),
+        Some("service.exchange_server"),
     );
-    row("Password", password.to_string());
-    row("Sync", "turn **Calendars** on".to_string());
+    row("Password", password.to_string(), Some(password_fact));
+    row("Sync", "turn **Calendars** on".to_string(), None);
     row(
-        "Steps last verified",
+        "Sources last checked",
         format!(
-            "**{}**<!-- setting: {key}.last_verified -->",
-            edition.last_verified
+            "**{}**<!-- setting: {key}.sources_checked -->",
+            edition.sources_checked
         ),
+        None,
     );
     out
+}
+
+/// A link to the best source of `key`, or a note that it has none.
+fn source_cell(guide: &Guide, key: &str) -> String {
+    let Some(source) = crate::model::facts::best_source(guide, key) else {
+        return "*no source found yet*".to_string();
+    };
+    match crate::model::facts::cited(guide, source) {
+        Some(cited) => {
+            let title = cited.title.replace('|', "\\|");
+            let second_hand = if cited.secondary {
+                " (second-hand)"
+            } else {
+                ""
+            };
+            match cited.url {
+                Some(url) => format!("[{title}]({url}){second_hand}"),
+                None => format!("{title}{second_hand}"),
+            }
+        }
+        None => "*no source found yet*".to_string(),
+    }
 }
 
 /// `cargo xtask snippets [--check]`: the I/O edge around `generate`.

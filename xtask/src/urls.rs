@@ -78,7 +78,8 @@ pub fn run_checks(
     Ok(checked)
 }
 
-fn progress_bar(length: u64, visible: bool) -> indicatif::ProgressBar {
+/// A progress bar on standard error, only when it is a terminal and colour is on.
+pub fn progress_bar(length: u64, visible: bool) -> indicatif::ProgressBar {
     if !visible || !std::io::stderr().is_terminal() {
         return indicatif::ProgressBar::hidden();
     }

@@ -146,6 +146,7 @@ pub fn verify(root: &Path, options: &VerifyOptions, console: &mut Console<'_>) -
     check_summary(&mut run, &tree);
     check_includes(&mut run, &tree);
     let markdown = check_markdown(&mut run, &tree);
+    check_sources(&mut run, &tree, &markdown);
     check_snippets(&mut run, &tree);
     if options.build {
         let html_dir = build(&mut run, root, &tree);
@@ -161,8 +162,9 @@ pub fn verify(root: &Path, options: &VerifyOptions, console: &mut Console<'_>) -
         run.skip("online", "--offline: the URL check needs the network");
         return run.finish(false);
     }
-    let could_not_run = check_urls_online(&mut run, root, &tree, &markdown);
-    run.finish(could_not_run)
+    let urls_could_not_run = check_urls_online(&mut run, root, &tree, &markdown);
+    let sources_could_not_run = check_sources_online(&mut run, root, &tree, &markdown);
+    run.finish(urls_could_not_run || sources_could_not_run)
 }
 
 /// Loads guide.yaml and the book; `None` when they cannot be read (exit code 2).
@@ -251,6 +253,70 @@ fn check_markdown(run: &mut Run<'_, '_>, tree: &GuideTree) -> MarkdownFindings {
         ),
     );
     markdown
+}
+
+/// The evidence, offline: every fact cites a well-formed source or says why it has none.
+fn check_sources(run: &mut Run<'_, '_>, tree: &GuideTree, markdown: &MarkdownFindings) {
+    let today = run.options.today;
+    run.run("sources", || {
+        let guide = &tree.yaml.guide;
+        let (mut diagnostics, coverage) = checks::sources::check(
+            guide,
+            &tree.yaml.settings,
+            &tree.yaml.text,
+            &markdown.shown,
+            today,
+        );
+        // Quotes of documents with a local copy (the 2018 post) need no network.
+        let facts: Vec<&crate::model::schema::Fact> = guide.facts.iter().collect();
+        let rows = crate::sources::document_rows(&tree.root, guide, &facts, &markdown.shown);
+        diagnostics.extend(crate::sources::diagnostics(&rows, &tree.yaml.text));
+        Outcome::with(coverage.summary(), diagnostics)
+    });
+}
+
+/// The evidence, online: every quote is still on its page. True when it could not run.
+fn check_sources_online(
+    run: &mut Run<'_, '_>,
+    root: &Path,
+    tree: &GuideTree,
+    markdown: &MarkdownFindings,
+) -> bool {
+    let started = Instant::now();
+    let guide = &tree.yaml.guide;
+    let facts: Vec<&crate::model::schema::Fact> = guide.facts.iter().collect();
+    let colour = run.console.colour;
+    match crate::sources::pages::read_all(root, guide, &facts, &run.options.online, colour) {
+        Ok(pages) if crate::sources::pages::network_is_down(&pages) => {
+            let down = Diagnostic::error("sources", crate::sources::NETWORK_DOWN);
+            run.record(
+                "quotes",
+                started.elapsed(),
+                Outcome::with(String::new(), vec![down]),
+            );
+            true
+        }
+        Ok(pages) => {
+            let rows = crate::sources::judge_quotes(guide, &facts, &pages, &markdown.shown);
+            let found = rows
+                .iter()
+                .filter(|r| r.outcome == crate::sources::QuoteOutcome::Found)
+                .count();
+            run.record(
+                "quotes",
+                started.elapsed(),
+                Outcome::with(
+                    format!("{found} of {} quotes found on their pages", rows.len()),
+                    crate::sources::diagnostics(&rows, &tree.yaml.text),
+                ),
+            );
+            false
+        }
+        Err(error) => {
+            run.diagnostics.push(Diagnostic::error("sources", error));
+            true
+        }
+    }
 }
 
 fn check_snippets(run: &mut Run<'_, '_>, tree: &GuideTree) {

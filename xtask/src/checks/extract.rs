@@ -75,15 +75,43 @@ impl RawHtml {
     }
 }
 
+/// `<!-- fact: claims.name -->`: the text before it states the fact `claims.name`. Unlike a
+/// setting marker it labels no value, so it may stand anywhere, even at the start of a line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FactMarker {
+    pub key: String,
+    pub span: Range<usize>,
+}
+
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Extracted {
     pub labelled: Vec<Labelled>,
+    pub fact_markers: Vec<FactMarker>,
     pub bad_markers: Vec<BadMarker>,
     pub links: Vec<LinkTarget>,
     pub raw_html: Vec<RawHtml>,
 }
 
 const MARKER_WORD: &str = "setting:";
+const FACT_WORD: &str = "fact:";
+
+/// Every `<!-- fact: KEY -->` in a piece of HTML, with its offset in the piece.
+fn fact_keys(html: &str) -> Vec<(String, Range<usize>)> {
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(start) = html[from..].find("<!--").map(|at| from + at) {
+        // The comment's end comes after its opening (`<!-->` is no comment of ours).
+        let Some(end) = html[start + 4..].find("-->").map(|at| start + 4 + at + 3) else {
+            break;
+        };
+        let inner = html[start + 4..end - 3].trim();
+        if let Some(key) = inner.strip_prefix(FACT_WORD) {
+            found.push((key.trim().to_string(), start..end));
+        }
+        from = end;
+    }
+    found
+}
 
 /// The key of a marker comment, `Some("")` for a marker without a key, `None` for other HTML.
 pub fn marker_key(html: &str) -> Option<&str> {
@@ -166,6 +194,14 @@ pub fn extract_with(text: &str, flavour: markdown::Flavour) -> Extracted {
                 });
             }
             Event::End(TagEnd::HtmlBlock) => out.raw_html.extend(html_block.take()),
+            Event::InlineHtml(html) if !fact_keys(&html).is_empty() => {
+                for (key, at) in fact_keys(&html) {
+                    out.fact_markers.push(FactMarker {
+                        key,
+                        span: span.start + at.start..span.start + at.end,
+                    });
+                }
+            }
             Event::InlineHtml(html) => match marker_key(&html) {
                 Some("") => out.bad_markers.push(BadMarker {
                     span,
@@ -191,6 +227,12 @@ pub fn extract_with(text: &str, flavour: markdown::Flavour) -> Extracted {
                 }),
             },
             Event::Html(html) => {
+                for (key, at) in fact_keys(&html) {
+                    out.fact_markers.push(FactMarker {
+                        key,
+                        span: span.start + at.start..span.start + at.end,
+                    });
+                }
                 if let Some(block) = &mut html_block {
                     block.line_starts.extend(line_starts(&html, span.start));
                     block.html.push_str(&html);
@@ -321,6 +363,21 @@ mod tests {
     fn markers_in_table_cells_work() {
         let text = "| a | b |\n| --- | --- |\n| Server | `x.example`<!-- setting: k --> |\n";
         assert_eq!(extract(text).labelled[0].value, "x.example");
+    }
+
+    #[test]
+    fn a_comment_that_closes_inside_its_opening_is_not_a_fact_marker() {
+        // Found by the property tests.
+        assert_eq!(fact_keys("<!-->"), []);
+        assert!(fact_keys("<!---->").is_empty());
+    }
+
+    #[test]
+    fn fact_markers_stand_anywhere() {
+        let found = extract("Accounts keep their sign-in.<!-- fact: claims.no_migration -->\n\n<!-- fact: claims.other -->\n");
+        let keys: Vec<&str> = found.fact_markers.iter().map(|m| m.key.as_str()).collect();
+        assert_eq!(keys, ["claims.no_migration", "claims.other"]);
+        assert_eq!(found.bad_markers, []);
     }
 
     #[test]

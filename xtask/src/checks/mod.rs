@@ -9,6 +9,7 @@ pub mod links;
 pub mod secrets;
 pub mod settings;
 pub mod snippets;
+pub mod sources;
 pub mod summary;
 
 use std::collections::BTreeSet;
@@ -52,6 +53,8 @@ pub struct MarkdownFindings {
     pub secrets: Vec<Diagnostic>,
     /// Where each external address is used, for the URL report.
     pub uses: Vec<UrlUse>,
+    /// Where each fact is shown (setting and fact markers), for the sources report.
+    pub shown: Vec<crate::model::facts::Shown>,
     pub markers: usize,
     pub files: usize,
     /// Time spent per check (the shared extraction counts for settings).
@@ -84,6 +87,21 @@ pub fn check_markdown(tree: &GuideTree) -> MarkdownFindings {
         let started = Instant::now();
         let found = extract::extract_with(&file.text, tree.book.flavour);
         findings.markers += found.labelled.len();
+        let index = crate::line_index::LineIndex::new(&file.text);
+        let places = found
+            .labelled
+            .iter()
+            .map(|l| (&l.key, l.marker_span.start))
+            .chain(found.fact_markers.iter().map(|m| (&m.key, m.span.start)));
+        for (key, offset) in places {
+            let (line, column) = index.line_col(&file.text, offset);
+            findings.shown.push(crate::model::facts::Shown {
+                key: key.clone(),
+                file: file.path.clone(),
+                line,
+                column,
+            });
+        }
         findings.files += 1;
         findings
             .settings
@@ -98,9 +116,25 @@ pub fn check_markdown(tree: &GuideTree) -> MarkdownFindings {
         findings.urls_time += urls_checked - extracted;
         findings.secrets_time += urls_checked.elapsed();
     }
+    // A page a fact cites is used too: readers reach it from the generated Sources sections.
+    let cited: BTreeSet<&str> = tree
+        .yaml
+        .guide
+        .facts
+        .iter()
+        .flat_map(|fact| &fact.sources)
+        .filter_map(|source| source.url.as_deref())
+        .filter_map(|id| tree.yaml.guide.urls.iter().find(|u| u.id == id))
+        .map(|entry| entry.url.as_str())
+        .collect();
+    let uncited: Vec<&str> = declared_list
+        .iter()
+        .copied()
+        .filter(|url| !cited.contains(url))
+        .collect();
     findings.urls.extend(external_urls::unused(
         &tree.yaml.text,
-        &declared_list,
+        &uncited,
         &findings.uses,
     ));
     findings.secrets.extend(secrets::check(&yaml));

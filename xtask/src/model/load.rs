@@ -210,12 +210,24 @@ fn validate(text: &str, guide: &Guide) -> Result<(), Diagnostic> {
                 "edition ids must be unique",
             ));
         }
-        if !is_iso_date(&edition.last_verified) {
+        if !is_iso_date(&edition.sources_checked) {
             return Err(problem(
-                &edition.last_verified,
-                format!("last_verified `{}` is not a date", edition.last_verified),
+                &format!("sources_checked: {}", edition.sources_checked),
+                format!(
+                    "sources_checked `{}` is not a date",
+                    edition.sources_checked
+                ),
                 "write YYYY-MM-DD, e.g. 2026-11-24",
             ));
+        }
+        if let Some(check) = &edition.device_checked {
+            if !is_iso_date(&check.date) {
+                return Err(problem(
+                    &check.date,
+                    format!("device_checked date `{}` is not a date", check.date),
+                    "write YYYY-MM-DD, e.g. 2026-11-24",
+                ));
+            }
         }
         if edition.dir.is_empty()
             || !edition

@@ -2,6 +2,7 @@
 
 pub mod book;
 pub mod book_toml;
+pub mod facts;
 pub mod includes;
 pub mod load;
 pub mod schema;

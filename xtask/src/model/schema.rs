@@ -12,10 +12,17 @@ pub struct Guide {
     pub service: Service,
     pub history: History,
     pub app_passwords: AppPasswords,
-    /// Every external address the book may link to.
+    /// Every external address the book may link to, and every page a fact cites.
     pub urls: Vec<UrlEntry>,
+    /// Sources that have no public address (the 2018 post), cited by id like a URL.
+    #[serde(default)]
+    pub documents: Vec<Document>,
     /// The editions, newest first; the first is the one the site opens on.
     pub editions: Vec<Edition>,
+    /// The evidence: every fact a reader acts on or is told, with the sources that support it.
+    /// See `Fact`; `cargo xtask sources` checks it offline and re-reads the pages online.
+    #[serde(default)]
+    pub facts: Vec<Fact>,
 }
 
 /// Exchange Online as a reader meets it.
@@ -39,7 +46,6 @@ pub struct Service {
 #[serde(deny_unknown_fields)]
 pub struct History {
     pub oauth_since_ios: String,
-    pub oauth_migration_ios: String,
     pub basic_auth_disabling_began: String,
     pub basic_auth_reenable_ended: String,
     pub basic_auth_gone_for_good: String,
@@ -70,6 +76,72 @@ pub struct UrlEntry {
     /// With `expect: redirect`: the final address must start with this.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_to: Option<String>,
+    /// The page's own title, shown in the Sources section of every page that cites it.
+    /// Required for an address a fact cites.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+}
+
+/// A source without a public address, such as the 2018 post this guide grew from.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Document {
+    /// Stable name, cited as `document: <id>`.
+    pub id: String,
+    pub title: String,
+    /// Where a copy can be read to check its quotes offline, relative to the guide root. It
+    /// is never published; when it is absent the quotes are checked for shape only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub local_copy: Option<String>,
+}
+
+/// One fact of the guide and its evidence.
+///
+/// A fact names the setting keys that show it (`service.exchange_server`, a menu path) or,
+/// for a statement made in prose, one `claims.<name>` key with the `claim` it makes; the prose
+/// marks such a statement with `<!-- fact: claims.<name> -->`. It then has at least one
+/// `sources` entry, or an `unsourced` reason (and the prose says less). A fact about a date still
+/// to come gets `review_by`, after which `verify` reports every place that shows it.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fact {
+    /// The setting keys, or the one `claims.<name>` key, this evidence is for.
+    pub keys: Vec<String>,
+    /// For a `claims.` key: what the prose states, in one sentence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claim: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<Source>,
+    /// Why no source is given; the prose must hedge the fact or leave it out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unsourced: Option<String>,
+    /// YYYY-MM-DD: after this day the fact must be checked again (a date still to come).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review_by: Option<String>,
+}
+
+/// Words copied exactly from a page (or document) that support a fact.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    /// The id of a declared URL (`urls:`); or use `document`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// The id of a `documents:` entry, for a source without a public address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document: Option<String>,
+    /// Copied character for character from the page's own text; at most 300 characters.
+    pub quote: String,
+    /// The day the quote was copied (YYYY-MM-DD).
+    pub retrieved: String,
+    /// A second-hand page (a university IT guide, an admin blog), used only where no primary
+    /// page says it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub secondary: bool,
+    /// Where the quote was copied from, when not from the live page itself (a repository's
+    /// markdown source of the page, a stored copy); the online check confirms it on the page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read_in: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -99,12 +171,26 @@ pub struct Edition {
     pub ios: String,
     pub auth: String,
     pub status: EditionStatus,
-    /// When someone last walked through it on a real device (YYYY-MM-DD).
-    pub last_verified: String,
+    /// The last day an online `cargo xtask sources` run found every quote this edition's pages
+    /// cite (YYYY-MM-DD). Written by the weekly workflow's pull request, never typed by hand.
+    pub sources_checked: String,
+    /// When someone last followed the steps on a real iPhone, and on which iOS.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_checked: Option<DeviceCheck>,
     pub add_account_path: Vec<String>,
     pub accounts_path: Vec<String>,
     pub mail_accounts_path: Vec<String>,
     pub steps: Vec<Step>,
+}
+
+/// A walk through an edition's steps on a real iPhone.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeviceCheck {
+    /// YYYY-MM-DD.
+    pub date: String,
+    /// The iOS version of the iPhone, as Settings → General → About shows it.
+    pub ios: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]

@@ -17,9 +17,22 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// Every scalar of the document, except the evidence (`facts`, `documents`), which is
+    /// about the settings rather than settings of its own.
     pub fn from_yaml(document: &Value) -> Settings {
         let mut values = BTreeMap::new();
-        flatten("", document, &mut values);
+        match document {
+            Value::Mapping(mapping) => {
+                for (key, child) in mapping {
+                    match scalar_text(key) {
+                        Some(key) if key == "facts" || key == "documents" => {}
+                        Some(key) => flatten(&key, child, &mut values),
+                        None => {}
+                    }
+                }
+            }
+            other => flatten("", other, &mut values),
+        }
         Settings { values }
     }
 

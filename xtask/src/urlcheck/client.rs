@@ -25,25 +25,71 @@ enum Answer {
         status: StatusCode,
         location: Option<String>,
         retry_after: Option<Duration>,
+        body: Option<Body>,
     },
     TimedOut,
     Failed(String),
 }
 
+/// What a request is for: whether the address answers, or the page itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// HEAD, GET when HEAD is refused, reading only a prefix of the body.
+    Probe,
+    /// GET, keeping up to this many bytes of the body.
+    Page { max_bytes: usize },
+}
+
+/// A page's body as far as it was read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Body {
+    pub bytes: Vec<u8>,
+    pub content_type: Option<String>,
+    /// The page was longer than the limit and was cut there.
+    pub truncated: bool,
+}
+
+/// A fetched page: how the address answered, and the body of its final answer.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub report: UrlReport,
+    pub body: Option<Body>,
+}
+
 /// Checks `url` and returns its report. Never takes longer than `config.bound_per_url()`.
 pub async fn check_url(client: &reqwest::Client, config: &CheckConfig, url: &str) -> UrlReport {
+    request(client, config, url, Mode::Probe).await.report
+}
+
+/// Fetches the page at `url` (redirects, retries and limits as for a check), keeping at most
+/// `max_bytes` of its body.
+pub async fn fetch_page(
+    client: &reqwest::Client,
+    config: &CheckConfig,
+    url: &str,
+    max_bytes: usize,
+) -> Page {
+    request(client, config, url, Mode::Page { max_bytes }).await
+}
+
+async fn request(client: &reqwest::Client, config: &CheckConfig, url: &str, mode: Mode) -> Page {
     let started = Instant::now();
     let mut report = UrlReport::new(url, Outcome::Broken);
+    let mut body = None;
     let bound = config.bound_per_url();
-    if tokio::time::timeout(bound, follow(client, config, url, &mut report))
-        .await
-        .is_err()
+    if tokio::time::timeout(
+        bound,
+        follow(client, config, url, mode, &mut report, &mut body),
+    )
+    .await
+    .is_err()
     {
         report.outcome = Outcome::Timeout;
         report.error = Some(format!("no result within {} ms", bound.as_millis()));
+        body = None;
     }
     report.elapsed_ms = started.elapsed().as_millis() as u64;
-    report
+    Page { report, body }
 }
 
 /// Follows redirects from `start`, filling in `report`.
@@ -51,7 +97,9 @@ async fn follow(
     client: &reqwest::Client,
     config: &CheckConfig,
     start: &str,
+    mode: Mode,
     report: &mut UrlReport,
+    page_body: &mut Option<Body>,
 ) {
     let mut current = match Url::parse(start) {
         Ok(url) if matches!(url.scheme(), "http" | "https") => url,
@@ -66,7 +114,7 @@ async fn follow(
     };
     let mut visited = BTreeSet::from([current.to_string()]);
     for hop in 0..=config.max_redirects {
-        match request_with_retries(client, config, &current, report).await {
+        match request_with_retries(client, config, &current, mode, report).await {
             Answer::TimedOut => {
                 report.outcome = Outcome::Timeout;
                 report.error = Some(format!(
@@ -81,7 +129,10 @@ async fn follow(
                 return;
             }
             Answer::Status {
-                status, location, ..
+                status,
+                location,
+                body,
+                ..
             } => {
                 report.http_status = Some(status.as_u16());
                 if status.is_redirection() {
@@ -105,6 +156,7 @@ async fn follow(
                     continue;
                 }
                 if status.is_success() {
+                    *page_body = body;
                     report.outcome = if hop == 0 {
                         Outcome::Ok
                     } else {
@@ -135,11 +187,17 @@ async fn request_with_retries(
     client: &reqwest::Client,
     config: &CheckConfig,
     url: &Url,
+    mode: Mode,
     report: &mut UrlReport,
 ) -> Answer {
     let mut retry = 0;
     loop {
-        let answer = head_then_get(client, config, url, report).await;
+        let answer = match mode {
+            Mode::Probe => head_then_get(client, config, url, report).await,
+            Mode::Page { max_bytes } => {
+                send(client, config, Method::GET, url, Some(max_bytes), report).await
+            }
+        };
         let retryable_wait = match &answer {
             Answer::Status {
                 status,
@@ -168,7 +226,7 @@ async fn head_then_get(
     url: &Url,
     report: &mut UrlReport,
 ) -> Answer {
-    let head = send(client, config, Method::HEAD, url, report).await;
+    let head = send(client, config, Method::HEAD, url, None, report).await;
     let try_get = match &head {
         Answer::Status { status, .. } => matches!(
             *status,
@@ -178,17 +236,20 @@ async fn head_then_get(
         Answer::TimedOut => false,
     };
     if try_get {
-        send(client, config, Method::GET, url, report).await
+        send(client, config, Method::GET, url, None, report).await
     } else {
         head
     }
 }
 
+/// One request. With `keep` set, up to that many bytes of the body are kept (and one more is
+/// read, to tell a page of exactly that size from a longer one); otherwise only a prefix is read.
 async fn send(
     client: &reqwest::Client,
     config: &CheckConfig,
     method: Method,
     url: &Url,
+    keep: Option<usize>,
     report: &mut UrlReport,
 ) -> Answer {
     report.attempts += 1;
@@ -207,26 +268,46 @@ async fn send(
             .map(str::to_string)
     };
     let location = header(reqwest::header::LOCATION);
+    let content_type = header(reqwest::header::CONTENT_TYPE);
     let retry_after =
         header(reqwest::header::RETRY_AFTER).and_then(|v| parse_retry_after(&v, SystemTime::now()));
+    let mut body = None;
     if is_get {
-        // Read a prefix so the server sees a normal client, then drop the connection: a
-        // multi-gigabyte body must cost neither time nor memory.
+        // Read what is needed (a prefix for a check, the page up to its limit for a fetch),
+        // then drop the connection: a multi-gigabyte body costs neither time nor memory.
+        let limit = keep.unwrap_or(config.body_prefix);
         let mut response = response;
+        let mut kept = Vec::new();
         let mut read = 0;
-        while read < config.body_prefix {
+        while read <= limit {
             match response.chunk().await {
-                Ok(Some(chunk)) => read += chunk.len(),
+                Ok(Some(chunk)) => {
+                    read += chunk.len();
+                    if keep.is_some() {
+                        let room = (limit + 1).saturating_sub(kept.len());
+                        kept.extend_from_slice(&chunk[..chunk.len().min(room)]);
+                    }
+                }
                 Ok(None) => break,
                 Err(error) if error.is_timeout() => return Answer::TimedOut,
                 Err(_) => break,
             }
+        }
+        if keep.is_some() {
+            let truncated = kept.len() > limit;
+            kept.truncate(limit);
+            body = Some(Body {
+                bytes: kept,
+                content_type,
+                truncated,
+            });
         }
     }
     Answer::Status {
         status,
         location,
         retry_after,
+        body,
     }
 }
 

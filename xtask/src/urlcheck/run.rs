@@ -8,7 +8,7 @@ use std::time::SystemTime;
 use tokio::sync::Semaphore;
 
 use super::cache::Cache;
-use super::client::{build_client, check_url};
+use super::client::{build_client, check_url, fetch_page, Page};
 use super::expect::{judge, Verdict};
 use super::{CheckConfig, Outcome, UrlReport};
 use crate::model::schema::Expectation;
@@ -52,8 +52,7 @@ pub async fn check_all_async(
 ) -> Result<Vec<Checked>, String> {
     let client =
         build_client(config).map_err(|error| format!("cannot build the HTTP client: {error}"))?;
-    let global = Arc::new(Semaphore::new(config.concurrency.max(1)));
-    let mut per_host: HashMap<String, Arc<Semaphore>> = HashMap::new();
+    let mut limits = Limits::new(config);
     let mut reports: Vec<Option<UrlReport>> = vec![None; targets.len()];
     let mut tasks = tokio::task::JoinSet::new();
     let now = SystemTime::now();
@@ -74,15 +73,7 @@ pub async fn check_all_async(
             reports[index] = Some(stored.clone());
             continue;
         }
-        let host = reqwest::Url::parse(&target.url)
-            .ok()
-            .and_then(|url| url.host_str().map(str::to_string))
-            .unwrap_or_default();
-        let host_limit = per_host
-            .entry(host)
-            .or_insert_with(|| Arc::new(Semaphore::new(config.per_host.max(1))))
-            .clone();
-        let global = global.clone();
+        let (host_limit, global) = limits.for_url(&target.url);
         let client = client.clone();
         let config = config.clone();
         let url = target.url.clone();
@@ -123,6 +114,73 @@ pub async fn check_all_async(
         });
     }
     Ok(checked)
+}
+
+/// The concurrency limits of a run: `concurrency` requests in flight, `per_host` to one host.
+struct Limits {
+    global: Arc<Semaphore>,
+    per_host: HashMap<String, Arc<Semaphore>>,
+    per_host_limit: usize,
+}
+
+impl Limits {
+    fn new(config: &CheckConfig) -> Limits {
+        Limits {
+            global: Arc::new(Semaphore::new(config.concurrency.max(1))),
+            per_host: HashMap::new(),
+            per_host_limit: config.per_host.max(1),
+        }
+    }
+
+    /// The semaphores a request to `url` must hold: its host's, then the global one.
+    fn for_url(&mut self, url: &str) -> (Arc<Semaphore>, Arc<Semaphore>) {
+        let host = reqwest::Url::parse(url)
+            .ok()
+            .and_then(|url| url.host_str().map(str::to_string))
+            .unwrap_or_default();
+        let limit = self.per_host_limit;
+        let host_limit = self
+            .per_host
+            .entry(host)
+            .or_insert_with(|| Arc::new(Semaphore::new(limit)))
+            .clone();
+        (host_limit, self.global.clone())
+    }
+}
+
+/// Fetches every page of `urls` (each once) under the same limits as a check run, keeping at
+/// most `max_bytes` of each body. Results come in the order of `urls`.
+pub async fn fetch_pages_async(
+    urls: &[String],
+    config: &CheckConfig,
+    max_bytes: usize,
+    progress: &(dyn Fn(&UrlReport) + Sync),
+) -> Result<Vec<Page>, String> {
+    let client =
+        build_client(config).map_err(|error| format!("cannot build the HTTP client: {error}"))?;
+    let mut limits = Limits::new(config);
+    let mut tasks = tokio::task::JoinSet::new();
+    for (index, url) in urls.iter().enumerate() {
+        let (host_limit, global) = limits.for_url(url);
+        let client = client.clone();
+        let config = config.clone();
+        let url = url.clone();
+        tasks.spawn(async move {
+            let _host = host_limit.acquire_owned().await;
+            let _slot = global.acquire_owned().await;
+            (index, fetch_page(&client, &config, &url, max_bytes).await)
+        });
+    }
+    let mut pages: Vec<Option<Page>> = vec![None; urls.len()];
+    while let Some(joined) = tasks.join_next().await {
+        let (index, page) = joined.map_err(|error| format!("a fetch task failed: {error}"))?;
+        progress(&page.report);
+        pages[index] = Some(page);
+    }
+    Ok(pages
+        .into_iter()
+        .map(|page| page.expect("every URL gets a page"))
+        .collect())
 }
 
 /// True when every URL that was requested failed to connect: the network is down, not the links.

@@ -1,0 +1,112 @@
+//! Which settings are facts, and where each fact is shown.
+//!
+//! A reader acts on or is told the values under `service`, `history` and `app_passwords`, and
+//! each edition's iOS versions, way of signing in and menu paths: those are facts and need
+//! evidence. Examples (`service.example_*`), titles, step wording and the release are the guide's
+//! own words, not facts about the world. Statements made in prose are `claims.<name>` facts.
+
+use std::path::PathBuf;
+
+use crate::model::settings::Settings;
+
+/// The prefix of a fact stated in prose rather than held in a setting.
+pub const CLAIM_PREFIX: &str = "claims.";
+
+/// Edition fields that are facts.
+const EDITION_FACTS: [&str; 5] = [
+    "ios",
+    "auth",
+    "add_account_path",
+    "accounts_path",
+    "mail_accounts_path",
+];
+
+/// True when the setting `key` states a fact about the world, which must cite a source.
+pub fn is_fact_setting(key: &str) -> bool {
+    let parts: Vec<&str> = key.split('.').collect();
+    match parts.as_slice() {
+        ["service", field] => !field.starts_with("example_"),
+        ["history", _] | ["app_passwords", _] => true,
+        ["editions", _, field] => EDITION_FACTS.contains(field),
+        ["editions", _, "steps", _, "menu"] => true,
+        _ => false,
+    }
+}
+
+/// Every setting key that must be covered by a fact entry, in key order.
+pub fn required_keys(settings: &Settings) -> Vec<&str> {
+    settings.keys().filter(|key| is_fact_setting(key)).collect()
+}
+
+/// A place in the book that shows a fact: a setting marker or a fact marker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shown {
+    pub key: String,
+    pub file: PathBuf,
+    pub line: usize,
+    pub column: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_fact_setting;
+
+    #[test]
+    fn facts_are_the_values_readers_act_on() {
+        assert!(is_fact_setting("service.exchange_server"));
+        assert!(is_fact_setting("history.basic_auth_disabling_began"));
+        assert!(is_fact_setting("editions.current.accounts_path"));
+        assert!(is_fact_setting("editions.current.steps.1.menu"));
+        assert!(!is_fact_setting("service.example_email"));
+        assert!(!is_fact_setting("editions.current.title"));
+        assert!(!is_fact_setting("editions.current.steps.1.text"));
+        assert!(!is_fact_setting("urls.semver.url"));
+        assert!(!is_fact_setting("release"));
+    }
+}
+
+use crate::model::schema::{Fact, Guide, Source};
+
+/// The fact entry that covers `key`, if any.
+pub fn fact_for<'g>(guide: &'g Guide, key: &str) -> Option<&'g Fact> {
+    guide
+        .facts
+        .iter()
+        .find(|fact| fact.keys.iter().any(|k| k == key))
+}
+
+/// A source as readers see it: its title, and its address when it has one.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Cited {
+    pub title: String,
+    pub url: Option<String>,
+    pub secondary: bool,
+}
+
+/// The title and address of `source`, from the `urls:` or `documents:` entry it names.
+pub fn cited(guide: &Guide, source: &Source) -> Option<Cited> {
+    if let Some(id) = &source.url {
+        let entry = guide.urls.iter().find(|u| &u.id == id)?;
+        return Some(Cited {
+            title: entry.title.clone().unwrap_or_else(|| entry.purpose.clone()),
+            url: Some(entry.url.clone()),
+            secondary: source.secondary,
+        });
+    }
+    let id = source.document.as_ref()?;
+    let document = guide.documents.iter().find(|d| &d.id == id)?;
+    Some(Cited {
+        title: document.title.clone(),
+        url: None,
+        secondary: source.secondary,
+    })
+}
+
+/// The source to show first for `key`: a primary one if there is one.
+pub fn best_source<'g>(guide: &'g Guide, key: &str) -> Option<&'g Source> {
+    let fact = fact_for(guide, key)?;
+    fact.sources
+        .iter()
+        .find(|s| !s.secondary)
+        .or_else(|| fact.sources.first())
+}
