@@ -7,6 +7,7 @@
 mod common;
 
 use std::io::{BufRead, BufReader};
+use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -26,7 +27,11 @@ struct Browser {
 }
 
 impl Drop for Browser {
+    /// chromedriver runs in a process group of its own, with the browser it starts: ending the
+    /// whole group leaves no browser running behind a finished (or failed) test.
     fn drop(&mut self) {
+        let group = format!("-{}", self.driver.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
         let _ = self.driver.kill();
         let _ = self.driver.wait();
     }
@@ -35,6 +40,7 @@ impl Drop for Browser {
 impl Browser {
     async fn start(profile: &std::path::Path) -> Browser {
         let mut driver = Command::new(CHROMEDRIVER)
+            .process_group(0)
             .arg("--port=0")
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -135,6 +141,11 @@ impl Browser {
             Some(error) => Err(format!("{error}: {}", answer["value"]["message"])),
             None => Ok(answer["value"].clone()),
         }
+    }
+
+    /// Ends the session: the browser quits. Drop then ends chromedriver and anything left.
+    async fn quit(self) {
+        let _ = self.http.delete(self.session_url.clone()).send().await;
     }
 
     async fn goto(&self, url: &str) {
@@ -387,6 +398,7 @@ async fn a_reader_finds_their_way_through_the_site() {
         errors.is_empty(),
         "the browser console shows errors: {errors:?}"
     );
+    browser.quit().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -429,4 +441,5 @@ async fn the_preview_reloads_the_page_by_itself_after_an_edit() {
             "!window.beforeTheEdit && document.readyState === 'complete' && document.querySelector('main').innerText.includes('The very best test is')",
         )
         .await;
+    browser.quit().await;
 }

@@ -22,9 +22,19 @@ pub struct StartTag {
     pub line: usize,
 }
 
+/// Which start tags a pass keeps: all of them (raw HTML in chapters), or only form fields
+/// (fetched pages, where only a password field matters and speed does).
+#[derive(Default, Clone, Copy, PartialEq, Eq)]
+enum Keep {
+    #[default]
+    AllTags,
+    FormFields,
+}
+
 /// What one pass of the tokenizer collects.
 #[derive(Default)]
 struct Collector {
+    keep: Keep,
     tags: RefCell<Vec<StartTag>>,
     text: RefCell<String>,
     /// Inside `<script>`, `<style>`, `<noscript>` or `<template>`: text nobody reads on the page.
@@ -67,25 +77,27 @@ impl TokenSink for Collector {
     fn process_token(&self, token: Token, line_number: u64) -> TokenSinkResult<()> {
         match token {
             Token::TagToken(tag) => {
-                let name = tag.name.to_string();
-                let hidden = HIDDEN.contains(&name.as_str());
+                let name: &str = &tag.name;
+                let hidden = HIDDEN.contains(&name);
                 match tag.kind {
                     TagKind::StartTag => {
-                        self.tags.borrow_mut().push(StartTag {
-                            name: name.clone(),
-                            attributes: tag
-                                .attrs
-                                .iter()
-                                .map(|a| (a.name.local.to_string(), a.value.to_string()))
-                                .collect(),
-                            line: usize::try_from(line_number).unwrap_or(usize::MAX),
-                        });
-                        if BLOCKS.contains(&name.as_str()) {
+                        if self.keep == Keep::AllTags || name == "input" {
+                            self.tags.borrow_mut().push(StartTag {
+                                name: name.to_string(),
+                                attributes: tag
+                                    .attrs
+                                    .iter()
+                                    .map(|a| (a.name.local.to_string(), a.value.to_string()))
+                                    .collect(),
+                                line: usize::try_from(line_number).unwrap_or(usize::MAX),
+                            });
+                        }
+                        if BLOCKS.contains(&name) {
                             self.text.borrow_mut().push('\n');
                         }
                         if hidden && !tag.self_closing {
                             *self.hidden_depth.borrow_mut() += 1;
-                            return match name.as_str() {
+                            return match name {
                                 "script" => TokenSinkResult::RawData(RawKind::ScriptData),
                                 "style" | "noscript" => TokenSinkResult::RawData(RawKind::Rawtext),
                                 _ => TokenSinkResult::Continue,
@@ -97,7 +109,7 @@ impl TokenSink for Collector {
                             let mut depth = self.hidden_depth.borrow_mut();
                             *depth = depth.saturating_sub(1);
                         }
-                        if BLOCKS.contains(&name.as_str()) {
+                        if BLOCKS.contains(&name) {
                             self.text.borrow_mut().push('\n');
                         }
                     }
@@ -112,8 +124,12 @@ impl TokenSink for Collector {
     }
 }
 
-fn tokenize(html: &str) -> Collector {
-    let tokenizer = Tokenizer::new(Collector::default(), TokenizerOpts::default());
+fn tokenize(html: &str, keep: Keep) -> Collector {
+    let collector = Collector {
+        keep,
+        ..Collector::default()
+    };
+    let tokenizer = Tokenizer::new(collector, TokenizerOpts::default());
     let input = BufferQueue::default();
     input.push_back(StrTendril::from(html));
     let _ = tokenizer.feed(&input);
@@ -122,15 +138,21 @@ fn tokenize(html: &str) -> Collector {
     sink
 }
 
+/// The form fields (`<input>`) and the visible text of a page, in one pass.
+pub fn read_page(html: &str) -> (Vec<StartTag>, String) {
+    let collector = tokenize(html, Keep::FormFields);
+    (collector.tags.into_inner(), collector.text.into_inner())
+}
+
 /// Every start tag of `html`, with decoded attribute values.
 pub fn start_tags(html: &str) -> Vec<StartTag> {
-    tokenize(html).tags.into_inner()
+    tokenize(html, Keep::AllTags).tags.into_inner()
 }
 
 /// The text a reader sees: tags and hidden elements removed, entities decoded, blocks on
 /// lines of their own.
 pub fn visible_text(html: &str) -> String {
-    tokenize(html).text.into_inner()
+    tokenize(html, Keep::FormFields).text.into_inner()
 }
 
 #[cfg(test)]

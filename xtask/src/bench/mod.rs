@@ -4,6 +4,7 @@
 mod drift;
 mod process;
 mod secrets;
+mod sources;
 mod synthetic;
 mod urls;
 
@@ -36,6 +37,8 @@ pub enum Which {
     Verify,
     /// The app-password detector: share caught, false alarms
     Secrets,
+    /// The evidence check: page reading speed, and fetching many pages on loopback hosts
+    Sources,
     /// A fresh clone built from a cold target folder (takes minutes)
     ColdStart,
 }
@@ -90,6 +93,9 @@ pub fn command(root: &Path, which: Which, console: &mut crate::console::Console<
     }
     if matches!(which, Which::All | Which::Urls) {
         rows.extend(urls::run());
+    }
+    if matches!(which, Which::All | Which::Sources) {
+        rows.extend(sources::run());
     }
     if matches!(which, Which::All | Which::Secrets) {
         rows.extend(secrets::run(root));

@@ -75,7 +75,8 @@ pub fn page_text(page: &Page) -> PageText {
     if !(content_type.starts_with("text/html") || content_type.starts_with("application/xhtml")) {
         return PageText::Unreadable(format!("the page is not text ({content_type})"));
     }
-    let asks_for_password = crate::html::start_tags(&raw).iter().any(|tag| {
+    let (tags, visible) = crate::html::read_page(&raw);
+    let asks_for_password = tags.iter().any(|tag| {
         tag.name == "input"
             && tag
                 .attributes
@@ -85,7 +86,7 @@ pub fn page_text(page: &Page) -> PageText {
     if asks_for_password {
         return PageText::Unreadable("the page now asks for a password (a sign-in form)".into());
     }
-    PageText::Text(text::normalise(&crate::html::visible_text(&raw)))
+    PageText::Text(text::normalise(&visible))
 }
 
 /// Pages read before, younger than the maximum age: only readable ones are kept.
@@ -170,14 +171,14 @@ pub fn read_all(
             &to_fetch,
             &options.config,
             MAX_PAGE_BYTES,
-            &|report| {
-                bar.set_message(report.url.clone());
+            |page| page_text(&page),
+            &|url| {
+                bar.set_message(url.to_string());
                 bar.inc(1);
             },
         ))?;
         bar.finish_and_clear();
-        for (address, page) in to_fetch.into_iter().zip(fetched) {
-            let text = page_text(&page);
+        for (address, text) in to_fetch.into_iter().zip(fetched) {
             match &text {
                 PageText::Text(body) => {
                     cache.pages.insert(

@@ -5,11 +5,13 @@
 use unicode_normalization::UnicodeNormalization;
 
 /// Text in the form quotes are compared in: Unicode NFKC, straight quotes, one kind of dash,
-/// single spaces, lower case.
+/// single spaces, lower case. Text that is already NFKC (most pages) skips the decomposition,
+/// and ASCII takes a fast path: a 5 MB page must cost milliseconds.
 pub fn normalise(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+    use unicode_normalization::{is_nfkc_quick, IsNormalized};
+    let mut out: Vec<u8> = Vec::with_capacity(text.len());
     let mut pending_space = false;
-    for c in text.nfkc() {
+    let push_char = |c: char, out: &mut Vec<u8>, pending_space: &mut bool| {
         let c = match c {
             '\u{2018}' | '\u{2019}' | '\u{201a}' | '\u{201b}' | '\u{2032}' | '\u{00b4}' | '`' => {
                 '\''
@@ -18,21 +20,73 @@ pub fn normalise(text: &str) -> String {
             | '\u{00bb}' => '"',
             '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}'
             | '\u{2212}' => '-',
-            '\u{00ad}' | '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{feff}' => continue,
+            '\u{00ad}' | '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{feff}' => return,
             other => other,
         };
         if c.is_whitespace() {
-            pending_space = !out.is_empty();
-            continue;
+            *pending_space = !out.is_empty();
+            return;
         }
-        if pending_space {
-            out.push(' ');
-            pending_space = false;
+        if *pending_space {
+            out.push(b' ');
+            *pending_space = false;
         }
-        out.extend(c.to_lowercase());
+        let mut buffer = [0u8; 4];
+        for lower in c.to_lowercase() {
+            out.extend_from_slice(lower.encode_utf8(&mut buffer).as_bytes());
+        }
+    };
+    let already_nfkc = text.is_ascii() || is_nfkc_quick(text.chars()) == IsNormalized::Yes;
+    if already_nfkc {
+        // ASCII bytes are handled as bytes; anything else as a char.
+        let bytes = text.as_bytes();
+        let mut at = 0;
+        while at < bytes.len() {
+            let byte = bytes[at];
+            if byte.is_ascii() && byte != b'`' {
+                if matches!(byte, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c) {
+                    pending_space = !out.is_empty();
+                } else {
+                    if pending_space {
+                        out.push(b' ');
+                        pending_space = false;
+                    }
+                    out.push(byte.to_ascii_lowercase());
+                }
+                at += 1;
+            } else {
+                let c = text[at..].chars().next().expect("at is a char boundary");
+                push_char(c, &mut out, &mut pending_space);
+                at += c.len_utf8();
+            }
+        }
+    } else {
+        for c in text.nfkc() {
+            push_char(c, &mut out, &mut pending_space);
+        }
     }
-    out
+    String::from_utf8(out).expect("only whole characters were written")
 }
+
+/// A fast hash for the handful of quote words looked up once per page word (SipHash, the
+/// standard map's, costs more than the rest of the search together).
+#[derive(Default, Clone, Copy)]
+struct WordHasher(u64);
+
+impl std::hash::Hasher for WordHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = (self.0 ^ u64::from(byte)).wrapping_mul(0x100_0000_01b3);
+        }
+    }
+}
+
+type WordMap<'w> =
+    std::collections::HashMap<&'w str, usize, std::hash::BuildHasherDefault<WordHasher>>;
 
 /// The passage of a page most like a quote that is not on it, and how alike they are (0–1).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -47,71 +101,62 @@ pub fn contains(page: &str, quote: &str) -> bool {
 }
 
 /// The run of words of `page` most like `quote` (both normalised). Windows as long as the quote
-/// are ranked first by the quote's words they share (one pass over the page), then the best few
-/// by edit distance, so a 5 MB page costs milliseconds, not a quadratic search.
+/// are ranked first by the quote's words they share (one pass over the page, keeping the best
+/// few), then those by edit distance, so a 5 MB page costs milliseconds, not a quadratic search.
 pub fn closest(page: &str, quote: &str) -> Option<Closest> {
+    const KEEP: usize = 8;
     let quote_words: Vec<&str> = quote.split(' ').filter(|w| !w.is_empty()).collect();
-    let page_words: Vec<(usize, &str)> = word_spans(page);
-    let width = quote_words.len();
-    if width == 0 || page_words.is_empty() {
+    if quote_words.is_empty() || page.is_empty() {
         return None;
     }
-    let width = width.min(page_words.len());
-    let wanted: std::collections::HashMap<&str, usize> =
-        quote_words
-            .iter()
-            .fold(Default::default(), |mut counts, w| {
-                *counts.entry(*w).or_insert(0) += 1;
-                counts
-            });
-    // Shared words of the window starting at each position, updated as the window slides.
-    let mut in_window: std::collections::HashMap<&str, usize> = Default::default();
+    // Each distinct quote word gets an id; `limit[id]` is how often the quote has it.
+    let mut ids = WordMap::default();
+    let mut limit: Vec<usize> = Vec::new();
+    for word in &quote_words {
+        let next = ids.len();
+        let id = *ids.entry(word).or_insert(next);
+        if id == limit.len() {
+            limit.push(0);
+        }
+        limit[id] += 1;
+    }
+    let width = quote_words.len();
+    // The window: the offset of each of its words and its quote word id, if any.
+    let mut window: std::collections::VecDeque<(usize, Option<usize>)> = Default::default();
+    let mut in_window = vec![0usize; limit.len()];
     let mut shared = 0usize;
-    fn add<'p>(
-        word: &'p str,
-        wanted: &std::collections::HashMap<&str, usize>,
-        in_window: &mut std::collections::HashMap<&'p str, usize>,
-        shared: &mut usize,
-    ) {
-        if let Some(&limit) = wanted.get(word) {
-            let count = in_window.entry(word).or_insert(0);
-            *count += 1;
-            if *count <= limit {
-                *shared += 1;
+    // The best windows so far, as (shared words, start offset, end offset).
+    let mut best: Vec<(usize, usize, usize)> = Vec::with_capacity(KEEP + 1);
+    for (offset, word) in word_spans(page) {
+        let id = ids.get(word).copied();
+        if let Some(id) = id {
+            in_window[id] += 1;
+            if in_window[id] <= limit[id] {
+                shared += 1;
+            }
+        }
+        window.push_back((offset, id));
+        if window.len() > width {
+            if let Some((_, Some(leaving))) = window.pop_front() {
+                if in_window[leaving] <= limit[leaving] {
+                    shared -= 1;
+                }
+                in_window[leaving] -= 1;
+            }
+        }
+        if window.len() == width || best.is_empty() {
+            let worst = best.last().map_or(0, |b| b.0);
+            if best.len() < KEEP || shared > worst {
+                let start = window.front().map_or(0, |w| w.0);
+                best.push((shared, start, offset + word.len()));
+                best.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+                best.truncate(KEEP);
             }
         }
     }
-    for &(_, word) in &page_words[..width] {
-        add(word, &wanted, &mut in_window, &mut shared);
-    }
-    let mut scores = vec![(shared, 0usize)];
-    for start in 1..=page_words.len() - width {
-        let leaving = page_words[start - 1].1;
-        if let Some(&limit) = wanted.get(leaving) {
-            let count = in_window
-                .get_mut(leaving)
-                .expect("a word in the window was counted");
-            if *count <= limit {
-                shared -= 1;
-            }
-            *count -= 1;
-        }
-        add(
-            page_words[start + width - 1].1,
-            &wanted,
-            &mut in_window,
-            &mut shared,
-        );
-        scores.push((shared, start));
-    }
-    scores.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    scores
-        .iter()
-        .take(8)
-        .map(|&(_, start)| {
-            let from = page_words[start].0;
-            let last = page_words[start + width - 1];
-            let passage = &page[from..last.0 + last.1.len()];
+    best.iter()
+        .map(|&(_, start, end)| {
+            let passage = &page[start..end];
             Closest {
                 passage: passage.to_string(),
                 similarity: strsim::normalized_levenshtein(passage, quote),
@@ -120,24 +165,14 @@ pub fn closest(page: &str, quote: &str) -> Option<Closest> {
         .max_by(|a, b| a.similarity.total_cmp(&b.similarity))
 }
 
-/// Each word of `text` with its byte offset.
-fn word_spans(text: &str) -> Vec<(usize, &str)> {
-    let mut words = Vec::new();
-    let mut start = None;
-    for (at, c) in text.char_indices() {
-        match (c == ' ', start) {
-            (true, Some(from)) => {
-                words.push((from, &text[from..at]));
-                start = None;
-            }
-            (false, None) => start = Some(at),
-            _ => {}
-        }
-    }
-    if let Some(from) = start {
-        words.push((from, &text[from..]));
-    }
-    words
+/// Each word of `text` (split on single spaces, as `normalise` leaves it) with its offset.
+fn word_spans(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut offset = 0;
+    text.split(' ').filter_map(move |word| {
+        let start = offset;
+        offset += word.len() + 1;
+        (!word.is_empty()).then_some((start, word))
+    })
 }
 
 #[cfg(test)]

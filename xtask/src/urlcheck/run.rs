@@ -149,13 +149,16 @@ impl Limits {
 }
 
 /// Fetches every page of `urls` (each once) under the same limits as a check run, keeping at
-/// most `max_bytes` of each body. Results come in the order of `urls`.
-pub async fn fetch_pages_async(
+/// most `max_bytes` of each body, and hands each page to `read` as soon as it arrives (on the
+/// runtime's workers, so reading one page overlaps waiting for the others). Results come in the
+/// order of `urls`; `progress` hears each address as it is done.
+pub async fn fetch_pages_async<T: Send + 'static>(
     urls: &[String],
     config: &CheckConfig,
     max_bytes: usize,
-    progress: &(dyn Fn(&UrlReport) + Sync),
-) -> Result<Vec<Page>, String> {
+    read: fn(Page) -> T,
+    progress: &(dyn Fn(&str) + Sync),
+) -> Result<Vec<T>, String> {
     let client =
         build_client(config).map_err(|error| format!("cannot build the HTTP client: {error}"))?;
     let mut limits = Limits::new(config);
@@ -166,20 +169,23 @@ pub async fn fetch_pages_async(
         let config = config.clone();
         let url = url.clone();
         tasks.spawn(async move {
-            let _host = host_limit.acquire_owned().await;
-            let _slot = global.acquire_owned().await;
-            (index, fetch_page(&client, &config, &url, max_bytes).await)
+            let page = {
+                let _host = host_limit.acquire_owned().await;
+                let _slot = global.acquire_owned().await;
+                fetch_page(&client, &config, &url, max_bytes).await
+            };
+            (index, read(page))
         });
     }
-    let mut pages: Vec<Option<Page>> = vec![None; urls.len()];
+    let mut results: Vec<Option<T>> = (0..urls.len()).map(|_| None).collect();
     while let Some(joined) = tasks.join_next().await {
-        let (index, page) = joined.map_err(|error| format!("a fetch task failed: {error}"))?;
-        progress(&page.report);
-        pages[index] = Some(page);
+        let (index, result) = joined.map_err(|error| format!("a fetch task failed: {error}"))?;
+        progress(&urls[index]);
+        results[index] = Some(result);
     }
-    Ok(pages
+    Ok(results
         .into_iter()
-        .map(|page| page.expect("every URL gets a page"))
+        .map(|result| result.expect("every URL gets a result"))
         .collect())
 }
 
