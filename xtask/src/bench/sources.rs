@@ -63,7 +63,7 @@ fn synthetic_page(bytes: usize, quotes: &[String]) -> String {
         html.push_str("</p>\n");
     }
     for q in &quotes[next_quote..] {
-        let _ = write!(html, "<p>{q}</p>\n");
+        let _ = writeln!(html, "<p>{q}</p>");
     }
     html.push_str("</main></body></html>\n");
     html
@@ -169,7 +169,7 @@ fn fetching() -> Vec<Row> {
             if let PageText::Text(page) = page {
                 found += planted[url]
                     .iter()
-                    .filter(|q| text::contains(&page, &text::normalise(q)))
+                    .filter(|q| text::contains(page, &text::normalise(q)))
                     .count();
             }
         }
