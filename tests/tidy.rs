@@ -133,3 +133,12 @@ fn pull_requests_run_what_ci_runs() {
         "the workflow caches the cargo build"
     );
 }
+
+#[test]
+fn the_weekly_sources_workflow_reports_and_proposes_dates() {
+    let workflow = std::fs::read_to_string(root().join(".github/workflows/sources.yml")).unwrap();
+    assert!(workflow.contains("schedule:"));
+    assert!(workflow.contains("cargo xtask sources --no-cache --stamp --format json"));
+    assert!(workflow.contains("gh issue create") && workflow.contains("gh issue edit"));
+    assert!(workflow.contains("create-pull-request"));
+}

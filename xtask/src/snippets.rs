@@ -219,43 +219,54 @@ pub mod command {
                 exit::FINDINGS
             };
         }
-        for file in &generated {
+        if let Err(error) = write(root, &generated, &on_disk, &mut |line| {
+            let _ = writeln!(out, "snippets: {line}");
+        }) {
+            let _ = writeln!(out, "snippets: {error}");
+            return exit::CANNOT_RUN;
+        }
+        let _ = writeln!(out, "snippets: {} file(s) up to date", generated.len());
+        exit::CLEAN
+    }
+
+    /// Writes every generated file that differs from `on_disk` (atomically) and removes files
+    /// no edition generates; `note` hears one line per change.
+    pub fn write(
+        root: &Path,
+        generated: &[super::Generated],
+        on_disk: &[crate::model::book::SourceFile],
+        note: &mut dyn FnMut(String),
+    ) -> Result<(), String> {
+        for file in generated {
             let unchanged = on_disk
                 .iter()
                 .any(|disk| disk.path == file.path && disk.text == file.contents);
             if unchanged {
                 continue;
             }
-            if let Err(error) =
-                crate::fsutil::write_atomically(&root.join(&file.path), file.contents.as_bytes())
-            {
-                let _ = writeln!(
-                    out,
-                    "snippets: cannot write {}: {error}",
-                    file.path.display()
-                );
-                return exit::CANNOT_RUN;
-            }
-            let _ = writeln!(out, "snippets: wrote {}", file.path.display());
+            crate::fsutil::write_atomically(&root.join(&file.path), file.contents.as_bytes())
+                .map_err(|error| format!("cannot write {}: {error}", file.path.display()))?;
+            note(format!("wrote {}", file.path.display()));
         }
-        for disk in &on_disk {
+        for disk in on_disk {
             if !generated.iter().any(|file| file.path == disk.path) {
-                if let Err(error) = std::fs::remove_file(root.join(&disk.path)) {
-                    let _ = writeln!(
-                        out,
-                        "snippets: cannot remove {}: {error}",
-                        disk.path.display()
-                    );
-                    return exit::CANNOT_RUN;
-                }
-                let _ = writeln!(
-                    out,
-                    "snippets: removed {} (no edition generates it)",
+                std::fs::remove_file(root.join(&disk.path))
+                    .map_err(|error| format!("cannot remove {}: {error}", disk.path.display()))?;
+                note(format!(
+                    "removed {} (no edition generates it)",
                     disk.path.display()
-                );
+                ));
             }
         }
-        let _ = writeln!(out, "snippets: {} file(s) up to date", generated.len());
-        exit::CLEAN
+        Ok(())
+    }
+
+    /// Regenerates the snippets of the guide at `root` as it is on disk now (after `--stamp`
+    /// moved a date that the settings tables show).
+    pub fn refresh(root: &Path, note: &mut dyn FnMut(String)) -> Result<(), String> {
+        let loaded = load::load_guide(root).map_err(|problem| problem.message)?;
+        let on_disk = book::read_tree(root, Path::new(super::SNIPPETS_DIR))
+            .map_err(|problem| problem.message)?;
+        write(root, &super::generate(&loaded.guide), &on_disk, note)
     }
 }

@@ -415,6 +415,10 @@ fn stamp(
     if text != yaml {
         crate::fsutil::write_atomically(&root.join(GUIDE_FILE), text.as_bytes())
             .map_err(|error| format!("cannot write {GUIDE_FILE}: {error}"))?;
+        // The settings tables show the date: keep the generated snippets in step.
+        crate::snippets::command::refresh(root, &mut |line| {
+            let _ = writeln!(console.err, "sources: snippets: {line}");
+        })?;
     }
     Ok(())
 }
