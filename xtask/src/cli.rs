@@ -98,6 +98,11 @@ pub enum Command {
         #[arg(long, default_value_t = 3000)]
         port: u16,
     },
+    /// Check the administrators' configuration profile against Apple's schema and write it to target/book/downloads/
+    Profile {
+        #[command(flatten)]
+        root: RootArg,
+    },
     /// Regenerate snippets/ from guide.yaml (--check: only report what is out of date)
     Snippets {
         #[command(flatten)]
@@ -186,6 +191,7 @@ where
     };
     match flags.command {
         Command::Build { root } => crate::build::build(&root.dir(), console),
+        Command::Profile { root } => crate::profile::command(&root.dir(), console),
         Command::Serve { root, port } => crate::serve::serve(&root.dir(), port, console),
         Command::Snippets { root, check } => {
             crate::snippets::command::run(&root.dir(), check, console)

@@ -55,6 +55,13 @@ pub fn build_book(root: &Path, guide: &LoadedGuide) -> Result<PathBuf, Vec<Diagn
                         format!("cannot write the root index.html: {error}"),
                     )]
                 })?;
+            // The administrators' profile is published beside the pages that link it.
+            crate::profile::write_into(&html_dir, &guide.guide).map_err(|error| {
+                vec![Diagnostic::error(
+                    CHECK,
+                    format!("cannot write {}: {error}", crate::profile::PUBLISHED_PATH),
+                )]
+            })?;
             Ok(html_dir)
         }
         Ok(_) => Err(problems),

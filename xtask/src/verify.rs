@@ -148,6 +148,7 @@ pub fn verify(root: &Path, options: &VerifyOptions, console: &mut Console<'_>) -
     let markdown = check_markdown(&mut run, &tree);
     check_sources(&mut run, &tree, &markdown);
     check_snippets(&mut run, &tree);
+    check_profile(&mut run, &tree);
     if options.build {
         let html_dir = build(&mut run, root, &tree);
         check_links(&mut run, &tree, html_dir.as_deref());
@@ -317,6 +318,38 @@ fn check_sources_online(
             true
         }
     }
+}
+
+/// The administrators' profile, generated in memory and held against Apple's schema.
+fn check_profile(run: &mut Run<'_, '_>, tree: &GuideTree) {
+    run.run("profile", || {
+        let guide = &tree.yaml.guide;
+        let summary = match crate::profile::generate(guide) {
+            Some(profile) => format!(
+                "{} keys, all in Apple's schema for iOS {}",
+                count_keys(&profile),
+                crate::profile::min_ios(guide)
+                    .map_or("?".to_string(), |v| format!("{}.{}", v.0, v.1))
+            ),
+            None => "no profile: section".to_string(),
+        };
+        Outcome::with(summary, crate::profile::check(guide, &tree.yaml.text))
+    });
+}
+
+/// Keys of a profile, its payloads' included.
+fn count_keys(profile: &plist::Dictionary) -> usize {
+    profile.len()
+        + profile
+            .get("PayloadContent")
+            .and_then(plist::Value::as_array)
+            .map_or(0, |payloads| {
+                payloads
+                    .iter()
+                    .filter_map(plist::Value::as_dictionary)
+                    .map(plist::Dictionary::len)
+                    .sum()
+            })
 }
 
 fn check_snippets(run: &mut Run<'_, '_>, tree: &GuideTree) {

@@ -78,6 +78,9 @@ pub fn check_internal(tree: &GuideTree) -> Vec<Diagnostic> {
             continue;
         };
         let message = found.message.trim_end_matches('.').to_string();
+        if is_generated_download(tree, chapter, &message) {
+            continue;
+        }
         let diagnostic = match found.severity {
             LinkSeverity::Error | LinkSeverity::Bug => Diagnostic::error("links", message),
             _ => Diagnostic::warning("links", message),
@@ -89,6 +92,26 @@ pub fn check_internal(tree: &GuideTree) -> Vec<Diagnostic> {
         );
     }
     diagnostics
+}
+
+/// Files the build writes beside the pages (the administrators' profile) are not in the book's
+/// sources, so the link checker cannot see them: a link to one is fine when the guide generates it.
+fn is_generated_download(
+    tree: &GuideTree,
+    chapter: &crate::model::book::SourceFile,
+    message: &str,
+) -> bool {
+    let Some(target) = message.strip_prefix("File not found: ") else {
+        return false;
+    };
+    let chapter_dir = chapter
+        .path
+        .strip_prefix(&tree.book.src_dir)
+        .unwrap_or(&chapter.path)
+        .parent()
+        .unwrap_or(Path::new(""));
+    let resolved = normalize(&chapter_dir.join(target.split('#').next().unwrap_or(target)));
+    tree.yaml.guide.profile.is_some() && resolved == Path::new(crate::profile::PUBLISHED_PATH)
 }
 
 /// The `id` attributes of every rendered page, by path relative to the HTML folder.

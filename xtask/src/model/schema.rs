@@ -19,6 +19,9 @@ pub struct Guide {
     pub documents: Vec<Document>,
     /// The editions, newest first; the first is the one the site opens on.
     pub editions: Vec<Edition>,
+    /// The configuration profile for administrators (`cargo xtask profile`), if the guide has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<Profile>,
     /// The evidence: every fact a reader acts on or is told, with the sources that support it.
     /// See `Fact`; `cargo xtask sources` checks it offline and re-reads the pages online.
     #[serde(default)]
@@ -80,6 +83,23 @@ pub struct UrlEntry {
     /// Required for an address a fact cites.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+}
+
+/// The Exchange ActiveSync configuration profile built from this guide. Its account uses the
+/// guide's server, OAuth and the guide's services; these fields name and describe it.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    /// The edition whose steps it replaces; its oldest iOS is the oldest the profile must support.
+    pub edition: String,
+    /// Reverse-DNS identifier of the profile; its payload adds `.eas`, and both UUIDs derive from it.
+    pub identifier: String,
+    /// The profile's name, shown when it is installed.
+    pub display_name: String,
+    /// What the profile does, shown when it is installed.
+    pub description: String,
+    /// What the account payload does.
+    pub account_description: String,
 }
 
 /// A source without a public address, such as the 2018 post this guide grew from.

@@ -25,7 +25,7 @@ impl Settings {
             Value::Mapping(mapping) => {
                 for (key, child) in mapping {
                     match scalar_text(key) {
-                        Some(key) if key == "facts" || key == "documents" => {}
+                        Some(key) if key == "facts" || key == "documents" || key == "profile" => {}
                         Some(key) => flatten(&key, child, &mut values),
                         None => {}
                     }
