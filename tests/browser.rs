@@ -393,6 +393,87 @@ async fn a_reader_finds_their_way_through_the_site() {
     assert!(browser.displayed(&steps).await);
     browser.screenshot("04-phone-steps").await;
 
+    // Every step page: each picture is visible, names its action, and no text leaves its box.
+    for page in [
+        "current/add-account.html",
+        "ios-14-17/add-account.html",
+        "legacy-2018/add-account.html",
+    ] {
+        browser.goto(&format!("{site}/{page}")).await;
+        let report = browser
+            .script(
+                "const figures = Array.from(document.querySelectorAll('figure.step-picture'));\n\
+                 return figures.map(figure => {\n\
+                   const svg = figure.querySelector('svg');\n\
+                   const box = svg.getBoundingClientRect();\n\
+                   const width = svg.viewBox.baseVal.width;\n\
+                   const rows = Array.from(svg.querySelectorAll('rect.r')).map(r => r.getBBox());\n\
+                   const overflowing = Array.from(svg.querySelectorAll('text')).filter(text => {\n\
+                     const b = text.getBBox();\n\
+                     const row = rows.find(r => b.y >= r.y && b.y + b.height <= r.y + r.height);\n\
+                     const [left, right] = row ? [row.x, row.x + row.width] : [0, width];\n\
+                     return b.x < left || b.x + b.width > right;\n\
+                   }).map(text => text.textContent);\n\
+                   return {visible: box.width > 0 && box.height > 0, label: svg.getAttribute('aria-label'),\n\
+                           caption: figure.querySelector('figcaption').textContent, overflowing};\n\
+                 });",
+            )
+            .await;
+        let figures = report.as_array().unwrap();
+        assert!(figures.len() >= 5, "{page}: {report}");
+        for figure in figures {
+            assert_eq!(figure["visible"], json!(true), "{page}: {figure}");
+            assert!(
+                figure["label"].as_str().is_some_and(|l| !l.is_empty()),
+                "{page}: {figure}"
+            );
+            assert!(
+                figure["caption"]
+                    .as_str()
+                    .unwrap()
+                    .contains("not a screenshot"),
+                "{page}: {figure}"
+            );
+            assert_eq!(
+                figure["overflowing"],
+                json!([]),
+                "{page}: text leaves its box: {figure}"
+            );
+        }
+    }
+    // A step page with pictures at phone width, in the light and a dark theme.
+    browser.resize(390, 844).await;
+    for theme in ["light", "navy"] {
+        browser
+            .goto(&format!("{site}/current/add-account.html"))
+            .await;
+        browser
+            .script(&format!(
+                "localStorage.setItem('mdbook-theme', '{theme}'); return true;"
+            ))
+            .await;
+        browser
+            .goto(&format!("{site}/current/add-account.html"))
+            .await;
+        browser
+            .script("document.querySelectorAll('figure.step-picture')[2].scrollIntoView(); return true;")
+            .await;
+        let overflow = browser
+            .script("return document.documentElement.scrollWidth - document.documentElement.clientWidth;")
+            .await;
+        assert_eq!(
+            overflow,
+            json!(0),
+            "{theme}: the pictures make the page scroll sideways"
+        );
+        browser
+            .screenshot(&format!("05-step-pictures-phone-{theme}"))
+            .await;
+    }
+    browser
+        .script("localStorage.removeItem('mdbook-theme'); return true;")
+        .await;
+
     let errors = browser.console_errors().await;
     assert!(
         errors.is_empty(),

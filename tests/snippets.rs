@@ -82,10 +82,14 @@ fn renaming_one_menu_label_changes_exactly_the_lines_that_show_it() {
     assert_ne!(yaml, renamed, "the test's YAML edit must apply");
     let after = generate(&parse_guide(&renamed).unwrap().guide);
 
+    // The text of the steps (the pictures, inline and as files, are tests/pictures.rs's).
     let mut changed = Vec::new();
     for (old, new) in before.iter().zip(&after) {
+        if old.path.extension().is_some_and(|e| e == "svg") {
+            continue;
+        }
         for (line_number, (a, b)) in old.contents.lines().zip(new.contents.lines()).enumerate() {
-            if a != b {
+            if a != b && !b.trim_start().starts_with('<') {
                 changed.push(format!("{}:{}: {b}", old.path.display(), line_number + 1));
             }
         }

@@ -21,6 +21,7 @@ pub mod html;
 pub mod line_index;
 pub mod markdown;
 pub mod model;
+pub mod pictures;
 pub mod profile;
 pub mod render;
 pub mod report;

@@ -26,6 +26,12 @@ pub fn generate(guide: &Guide) -> Vec<Generated> {
             path: dir.join("steps.md"),
             contents: steps(edition),
         });
+        for (index, picture) in crate::pictures::pictures(edition).into_iter().enumerate() {
+            files.push(Generated {
+                path: dir.join(format!("step-{}.svg", index + 1)),
+                contents: picture.svg,
+            });
+        }
         files.push(Generated {
             path: dir.join("settings.md"),
             contents: settings_table(guide, edition),
@@ -34,18 +40,52 @@ pub fn generate(guide: &Guide) -> Vec<Generated> {
     files
 }
 
-/// The numbered steps of one edition.
+/// The numbered steps of one edition, each with its picture.
 pub fn steps(edition: &Edition) -> String {
     let mut out = format!("{HEADER}\n\n");
-    for (index, step) in edition.steps.iter().enumerate() {
+    let pictures = crate::pictures::pictures(edition);
+    for (index, (step, picture)) in edition.steps.iter().zip(&pictures).enumerate() {
         let number = index + 1;
         let key = format!("editions.{}.steps.{number}", edition.id);
         if index > 0 {
             out.push('\n');
         }
         write_step(&mut out, number, &key, step);
+        write_figure(&mut out, number, edition, picture);
     }
     out
+}
+
+/// The step's picture inline (so its text is the page's, and the site's theme colours it),
+/// inside a figure whose caption says it is a drawing. The same SVG is written beside the step
+/// list as `step-N.svg`; inline, it needs no namespace declaration.
+fn write_figure(
+    out: &mut String,
+    number: usize,
+    edition: &Edition,
+    picture: &crate::pictures::Picture,
+) {
+    let indent = " ".repeat(format!("{number}. ").len());
+    let what = match edition.status {
+        EditionStatus::Current => "A drawing of the screen, not a screenshot".to_string(),
+        EditionStatus::Legacy => {
+            "A drawing of the 2018 screen (legacy: this no longer works), not a screenshot"
+                .to_string()
+        }
+    };
+    let _ = writeln!(out, "\n{indent}<figure class=\"step-picture\">");
+    for line in picture
+        .svg
+        .replace(" xmlns=\"http://www.w3.org/2000/svg\"", "")
+        .lines()
+    {
+        let _ = writeln!(out, "{indent}{line}");
+    }
+    let _ = writeln!(
+        out,
+        "{indent}<figcaption>{what}: {}.</figcaption>\n{indent}</figure>",
+        picture.alt.replace('&', "&amp;").replace('<', "&lt;")
+    );
 }
 
 fn write_step(out: &mut String, number: usize, key: &str, step: &Step) {

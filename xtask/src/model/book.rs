@@ -108,18 +108,29 @@ pub fn read_source(root: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
     }
 }
 
-/// Every markdown file under `dir` (relative to `root`), sorted; an absent folder has none.
+/// Every generated file under `dir` (markdown and the SVG pictures, relative to `root`), sorted;
+/// an absent folder has none.
 pub fn read_tree(root: &Path, dir: &Path) -> Result<Vec<SourceFile>, Diagnostic> {
     if !root.join(dir).is_dir() {
         return Ok(Vec::new());
     }
     let mut paths = Vec::new();
-    collect_markdown(root, dir, &mut paths)?;
+    collect_files(root, dir, &["md", "svg"], &mut paths)?;
     paths.sort();
     paths.iter().map(|path| read_source(root, path)).collect()
 }
 
 fn collect_markdown(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), Diagnostic> {
+    collect_files(root, dir, &["md"], out)
+}
+
+/// Every file under `dir` whose extension is one of `extensions`.
+fn collect_files(
+    root: &Path,
+    dir: &Path,
+    extensions: &[&str],
+    out: &mut Vec<PathBuf>,
+) -> Result<(), Diagnostic> {
     let entries = std::fs::read_dir(root.join(dir)).map_err(|error| {
         Diagnostic::error("book", format!("cannot list {}: {error}", dir.display()))
             .hint("check [book] src in book.toml")
@@ -131,8 +142,12 @@ fn collect_markdown(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) -> Result<(
             .file_type()
             .map_err(|error| Diagnostic::error("book", error.to_string()))?;
         if kind.is_dir() {
-            collect_markdown(root, &relative, out)?;
-        } else if relative.extension().is_some_and(|ext| ext == "md") {
+            collect_files(root, &relative, extensions, out)?;
+        } else if relative
+            .extension()
+            .and_then(|ext| ext.to_str())
+            .is_some_and(|ext| extensions.contains(&ext))
+        {
             out.push(relative);
         }
     }

@@ -232,6 +232,12 @@ pub struct Step {
     /// Fields the reader fills in.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub enter: Vec<Entry>,
+    /// A button to tap on the screen the step shows (drawn highlighted in its picture).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tap: Option<String>,
+    /// Switches the reader turns on (drawn on, and highlighted, in its picture).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub turn_on: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
