@@ -106,13 +106,13 @@ fn drift_inside_an_included_snippet_is_reported_at_the_snippet_line() {
     assert_eq!(code, 1);
     let lines = diagnostic_lines(&output);
     assert!(
-        lines.contains(&"snippets/current/steps.md:13:15: error[settings]: setting editions.current.steps.2.enter.1.value: expected \"you@contoso.com\", found \"you@contoso.co\"".to_string()),
+        lines.contains(&"snippets/current/steps.md:34:15: error[settings]: setting editions.current.steps.2.enter.1.value: expected \"you@contoso.com\", found \"you@contoso.co\"".to_string()),
         "{output}"
     );
     assert!(
         lines
             .iter()
-            .any(|l| l.starts_with("snippets/current/steps.md:13:1: error[snippets]")),
+            .any(|l| l.starts_with("snippets/current/steps.md:34:1: error[snippets]")),
         "the hand edit is also a stale snippet:\n{output}"
     );
 }
