@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::TcpListener;
 
 use super::Row;
@@ -197,14 +197,9 @@ async fn serve_pages(listener: TcpListener, bodies: Vec<String>) {
     while let Ok((mut stream, _)) = listener.accept().await {
         let bodies = bodies.clone();
         tokio::spawn(async move {
-            let mut buffer = vec![0u8; 4096];
-            let mut request = Vec::new();
-            while !request.windows(4).any(|w| w == b"\r\n\r\n") {
-                match stream.read(&mut buffer).await {
-                    Ok(0) | Err(_) => return,
-                    Ok(read) => request.extend_from_slice(&buffer[..read]),
-                }
-            }
+            let Some(request) = super::urls::read_request_head(&mut stream).await else {
+                return;
+            };
             let line = String::from_utf8_lossy(&request);
             let page: usize = line
                 .split_whitespace()

@@ -92,17 +92,25 @@ async fn measure(config: &CheckConfig) -> Vec<Row> {
     )]
 }
 
+/// Reads an HTTP request's head (up to the blank line); `None` when the client went away.
+pub(super) async fn read_request_head(stream: &mut tokio::net::TcpStream) -> Option<Vec<u8>> {
+    let mut buffer = vec![0u8; 4096];
+    let mut request = Vec::new();
+    while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+        match stream.read(&mut buffer).await {
+            Ok(0) | Err(_) => return None,
+            Ok(read) => request.extend_from_slice(&buffer[..read]),
+        }
+    }
+    Some(request)
+}
+
 /// Answers every request with 200 after `LATENCY`: the latency is the server's, by design.
 async fn serve_slowly(listener: TcpListener) {
     while let Ok((mut stream, _)) = listener.accept().await {
         tokio::spawn(async move {
-            let mut buffer = vec![0u8; 4096];
-            let mut request = Vec::new();
-            while !request.windows(4).any(|w| w == b"\r\n\r\n") {
-                match stream.read(&mut buffer).await {
-                    Ok(0) | Err(_) => return,
-                    Ok(read) => request.extend_from_slice(&buffer[..read]),
-                }
+            if read_request_head(&mut stream).await.is_none() {
+                return;
             }
             tokio::time::sleep(LATENCY).await;
             let _ = stream
