@@ -59,6 +59,17 @@ pub fn looks_generated(candidate: &str) -> bool {
     // Space-separated groups could be four short English words, so pairs are scored inside each
     // group only; dashes join one generated string, so its pairs run across the dashes.
     let groups: Vec<&str> = candidate.split(' ').filter(|g| !g.is_empty()).collect();
+    let common_words = groups
+        .iter()
+        .filter(|g| {
+            super::english_words::COMMON_FOUR_LETTER_WORDS
+                .binary_search(g)
+                .is_ok()
+        })
+        .count();
+    if groups.len() > 1 && common_words >= 2 {
+        return false; // four words of English, such as "turn sync page step"
+    }
     let letters: Vec<u8> = candidate.bytes().filter(u8::is_ascii_lowercase).collect();
     let distinct = letters
         .iter()
@@ -108,6 +119,8 @@ mod tests {
             "internationalism",
             "your work mail will",
             "that they have been",
+            "turn sync page sync",
+            "sync turn turn step",
             "xxxxxxxxxxxxxxxx",
             "abcdefghijklmnop",
         ] {

@@ -2,6 +2,7 @@
 
 pub mod app_password;
 pub mod english_pairs;
+pub mod english_words;
 pub mod external_urls;
 pub mod extract;
 pub mod includes;
