@@ -451,3 +451,63 @@ fn the_rendered_sources_section_of_a_page() {
         page[start..end].replace("><", ">\n<")
     );
 }
+
+#[test]
+fn verify_online_rereads_the_quotes_and_checks_the_urls() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let server = runtime.block_on(MockServer::start());
+    runtime.block_on(async {
+        serve(
+            &server,
+            "/calendar/",
+            html("<p>Fixture quote: the tests serve their own pages.</p>"),
+        )
+        .await;
+        // The URL check asks with HEAD: a sign-in hop, then the page, as `login-redirect` expects.
+        Mock::given(method("HEAD"))
+            .and(path("/calendar/"))
+            .respond_with(ResponseTemplate::new(302).insert_header("Location", "/signin"))
+            .mount(&server)
+            .await;
+        Mock::given(method("HEAD"))
+            .and(path("/signin"))
+            .respond_with(ResponseTemplate::new(200))
+            .mount(&server)
+            .await;
+    });
+    let tree = common::fixture(&[]);
+    guide_citing(tree.path(), &format!("{}/calendar/", server.uri()), "", "");
+    let root = tree.path().to_str().unwrap();
+    // The settings tables link the cited page, which moved.
+    assert_eq!(common::xtask(&["snippets", "--root", root]).0, 0);
+    let (code, output) = common::xtask(&["verify", "--no-build", "--no-cache", "--root", root]);
+    assert_eq!(code, 0, "{output}");
+    assert!(
+        output.contains("ok    quotes    1 of 1 quotes found on their pages"),
+        "{output}"
+    );
+    assert!(
+        output
+            .lines()
+            .any(|l| l.trim_start().starts_with("ok    online")),
+        "{output}"
+    );
+
+    // The page changed: verify fails at the quote, and shows the closest passage.
+    runtime.block_on(server.reset());
+    runtime.block_on(serve(
+        &server,
+        "/calendar/",
+        html("<p>Fixture quote: the tests serve other pages.</p>"),
+    ));
+    let (code, output) = common::xtask(&["verify", "--no-build", "--no-cache", "--root", root]);
+    assert_eq!(code, 1, "{output}");
+    assert!(
+        output.contains("error[sources]: service.product: quote missing on"),
+        "{output}"
+    );
+    assert!(
+        output.contains("fixture quote: the tests serve other pages."),
+        "{output}"
+    );
+}

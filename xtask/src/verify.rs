@@ -30,6 +30,13 @@ pub struct VerifyOptions {
     pub format: Format,
 }
 
+/// What an online step gave: findings, a network that is down, or a failure to start.
+enum Online {
+    Checked(Outcome),
+    NetworkDown(Diagnostic),
+    Failed(Diagnostic),
+}
+
 /// Collects check results and prints them the way the chosen format wants.
 struct Run<'o, 'c> {
     options: &'o VerifyOptions,
@@ -80,6 +87,28 @@ impl Run<'_, '_> {
         let started = Instant::now();
         let outcome = check();
         self.record(name, started.elapsed(), outcome);
+    }
+
+    /// Records an online step; true when it could not run (the network is down, or it failed).
+    fn record_online(&mut self, check: &str, started: Instant, result: Online) -> bool {
+        match result {
+            Online::Checked(outcome) => {
+                self.record(check, started.elapsed(), outcome);
+                false
+            }
+            Online::NetworkDown(down) => {
+                self.record(
+                    check,
+                    started.elapsed(),
+                    Outcome::with(String::new(), vec![down]),
+                );
+                true
+            }
+            Online::Failed(problem) => {
+                self.diagnostics.push(problem);
+                true
+            }
+        }
     }
 
     fn skip(&mut self, check: &str, why: &str) {
@@ -287,37 +316,25 @@ fn check_sources_online(
     let guide = &tree.yaml.guide;
     let facts: Vec<&crate::model::schema::Fact> = guide.facts.iter().collect();
     let colour = run.console.colour;
-    match crate::sources::pages::read_all(root, guide, &facts, &run.options.online, colour) {
-        Ok(pages) if crate::sources::pages::network_is_down(&pages) => {
-            let down = Diagnostic::error("sources", crate::sources::NETWORK_DOWN);
-            run.record(
-                "quotes",
-                started.elapsed(),
-                Outcome::with(String::new(), vec![down]),
-            );
-            true
-        }
-        Ok(pages) => {
-            let rows = crate::sources::judge_quotes(guide, &facts, &pages, &markdown.shown);
-            let found = rows
-                .iter()
-                .filter(|r| r.outcome == crate::sources::QuoteOutcome::Found)
-                .count();
-            run.record(
-                "quotes",
-                started.elapsed(),
-                Outcome::with(
+    let result =
+        match crate::sources::pages::read_all(root, guide, &facts, &run.options.online, colour) {
+            Ok(pages) if crate::sources::pages::network_is_down(&pages) => {
+                Online::NetworkDown(Diagnostic::error("sources", crate::sources::NETWORK_DOWN))
+            }
+            Ok(pages) => {
+                let rows = crate::sources::judge_quotes(guide, &facts, &pages, &markdown.shown);
+                let found = rows
+                    .iter()
+                    .filter(|r| r.outcome == crate::sources::QuoteOutcome::Found)
+                    .count();
+                Online::Checked(Outcome::with(
                     format!("{found} of {} quotes found on their pages", rows.len()),
                     crate::sources::diagnostics(&rows, &tree.yaml.text),
-                ),
-            );
-            false
-        }
-        Err(error) => {
-            run.diagnostics.push(Diagnostic::error("sources", error));
-            true
-        }
-    }
+                ))
+            }
+            Err(error) => Online::Failed(Diagnostic::error("sources", error)),
+        };
+    run.record_online("quotes", started, result)
 }
 
 /// The administrators' profile, generated in memory and held against Apple's schema.
@@ -404,32 +421,18 @@ fn check_urls_online(
 ) -> bool {
     let started = Instant::now();
     let targets = crate::urls::guide_targets(&tree.yaml.guide);
-    match crate::urls::run_checks(root, &targets, &run.options.online, run.console.colour) {
-        Ok(checked) if crate::urlcheck::run::network_is_down(&checked) => {
-            let down = Diagnostic::error("online", crate::urls::NETWORK_DOWN);
-            run.record(
-                "online",
-                started.elapsed(),
-                Outcome::with(String::new(), vec![down]),
-            );
-            true
-        }
-        Ok(checked) => {
-            run.record(
-                "online",
-                started.elapsed(),
-                Outcome::with(
-                    crate::urls::summary_line(&checked, started.elapsed()),
-                    crate::urls::diagnostics(&checked, &markdown.uses),
-                ),
-            );
-            false
-        }
-        Err(error) => {
-            run.diagnostics.push(Diagnostic::error("online", error));
-            true
-        }
-    }
+    let result =
+        match crate::urls::run_checks(root, &targets, &run.options.online, run.console.colour) {
+            Ok(checked) if crate::urlcheck::run::network_is_down(&checked) => {
+                Online::NetworkDown(Diagnostic::error("online", crate::urls::NETWORK_DOWN))
+            }
+            Ok(checked) => Online::Checked(Outcome::with(
+                crate::urls::summary_line(&checked, started.elapsed()),
+                crate::urls::diagnostics(&checked, &markdown.uses),
+            )),
+            Err(error) => Online::Failed(Diagnostic::error("online", error)),
+        };
+    run.record_online("online", started, result)
 }
 
 /// The `--fix` pass: applies mechanical fixes before the checks run.
