@@ -335,3 +335,33 @@ fn the_preview_server_keeps_at_most_its_connection_limit_open() {
     waiting.read_to_string(&mut response).unwrap();
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
 }
+
+#[test]
+fn the_server_can_serve_the_site_as_published_with_gzip_and_no_reload_script() {
+    use std::io::{Read, Write};
+    let (_tree, html) = built_repository_guide();
+    let config = xtask::serve::ServeConfig {
+        live_reload: false,
+        gzip: true,
+        ..xtask::serve::ServeConfig::default()
+    };
+    let server = xtask::serve::start_with(&html, 0, config).unwrap();
+    let mut stream = std::net::TcpStream::connect(server.address).unwrap();
+    stream
+        .write_all(b"GET /current/index.html HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).unwrap();
+    let split = response.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    let head = String::from_utf8_lossy(&response[..split]).to_ascii_lowercase();
+    assert!(head.contains("content-encoding: gzip"), "{head}");
+    let mut page = String::new();
+    flate2::read::GzDecoder::new(&response[split + 4..])
+        .read_to_string(&mut page)
+        .unwrap();
+    assert!(page.contains("Before you start"));
+    assert!(
+        !page.contains(xtask::serve::LIVE_RELOAD_PATH),
+        "the published site has no reload script"
+    );
+}

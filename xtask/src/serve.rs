@@ -40,6 +40,10 @@ pub struct ServeConfig {
     pub max_connections: usize,
     /// How long one long poll waits for a rebuild before answering anyway.
     pub poll_wait: Duration,
+    /// Add the reload script to HTML pages (the preview); off to serve the site as published.
+    pub live_reload: bool,
+    /// Compress text answers with gzip when the client accepts it, as GitHub Pages does.
+    pub gzip: bool,
 }
 
 impl Default for ServeConfig {
@@ -48,6 +52,8 @@ impl Default for ServeConfig {
             header_timeout: Duration::from_secs(10),
             max_connections: 64,
             poll_wait: Duration::from_secs(25),
+            live_reload: true,
+            gzip: false,
         }
     }
 }
@@ -114,6 +120,8 @@ pub fn start_with(html_dir: &Path, port: u16, config: ServeConfig) -> std::io::R
         html_dir: html_dir.to_path_buf(),
         numbers,
         poll_wait: config.poll_wait,
+        live_reload: config.live_reload,
+        gzip: config.gzip,
     });
     std::thread::spawn(move || {
         let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -204,6 +212,8 @@ struct Site {
     html_dir: PathBuf,
     numbers: watch::Receiver<u64>,
     poll_wait: Duration,
+    live_reload: bool,
+    gzip: bool,
 }
 
 async fn accept_loop(listener: tokio::net::TcpListener, site: Arc<Site>, config: ServeConfig) {
@@ -243,20 +253,36 @@ async fn answer(site: &Site, request: Request<Incoming>) -> Response<Full<Bytes>
         return response;
     }
     let path = request.uri().path();
+    let accepts_gzip = request
+        .headers()
+        .get(hyper::header::ACCEPT_ENCODING)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.contains("gzip"));
     let mut response = if path == LIVE_RELOAD_PATH {
         long_poll(site, request.uri().query().unwrap_or("")).await
     } else {
         let (status, content_type, body) = respond(&site.html_dir, path);
-        let body = if content_type.starts_with("text/html") {
+        let body = if site.live_reload && content_type.starts_with("text/html") {
             with_reload_script(body, *site.numbers.borrow())
         } else {
             body
         };
+        let compress = site.gzip && accepts_gzip && is_text(content_type);
+        let body = if compress { gzip(&body) } else { body };
         let mut response = Response::new(Full::new(Bytes::from(body)));
         *response.status_mut() = status;
-        response
-            .headers_mut()
-            .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+        let headers = response.headers_mut();
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+        if compress {
+            headers.insert(
+                hyper::header::CONTENT_ENCODING,
+                HeaderValue::from_static("gzip"),
+            );
+            headers.insert(
+                hyper::header::VARY,
+                HeaderValue::from_static("Accept-Encoding"),
+            );
+        }
         response
     };
     response
@@ -266,6 +292,21 @@ async fn answer(site: &Site, request: Request<Incoming>) -> Response<Full<Bytes>
         *response.body_mut() = Full::new(Bytes::new());
     }
     response
+}
+
+/// Text is worth compressing; images and fonts are compressed already.
+fn is_text(content_type: &str) -> bool {
+    content_type.starts_with("text/")
+        || content_type.starts_with("application/json")
+        || content_type.starts_with("image/svg")
+}
+
+fn gzip(body: &[u8]) -> Vec<u8> {
+    use std::io::Write as _;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    // Writing to memory cannot fail.
+    let _ = encoder.write_all(body);
+    encoder.finish().unwrap_or_default()
 }
 
 /// Answers with the build number once it passes `since=N`, or after `poll_wait`.

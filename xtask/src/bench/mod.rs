@@ -4,6 +4,7 @@
 mod drift;
 mod process;
 mod secrets;
+mod site;
 mod sources;
 mod synthetic;
 mod urls;
@@ -39,6 +40,8 @@ pub enum Which {
     Secrets,
     /// The evidence check: page reading speed, and fetching many pages on loopback hosts
     Sources,
+    /// The site on a phone: Lighthouse mobile scores, FCP, LCP and bytes (needs Node and Chromium)
+    Site,
     /// A fresh clone built from a cold target folder (takes minutes)
     ColdStart,
 }
@@ -104,6 +107,9 @@ pub fn command(root: &Path, which: Which, console: &mut crate::console::Console<
         rows.extend(process::warm_verify(root));
         rows.extend(process::memory(root, &guide));
         rows.extend(process::mdbook_scaling(root, &guide));
+    }
+    if which == Which::Site {
+        rows.extend(site::run(root, &guide));
     }
     if which == Which::ColdStart {
         rows.extend(process::cold_start(root));
