@@ -164,11 +164,9 @@ fn marked_values_next_to_quotes_and_dashes_are_read_as_mdbook_renders_them() {
     let tree = fixture(&[]);
     let chapter = tree.path().join("book/current/index.md");
     let text = std::fs::read_to_string(&chapter).unwrap();
-    std::fs::write(
-        &chapter,
-        format!("{text}Type \"`outlook.office365.com`<!-- setting: service.exchange_server -->\"--it's the server.\n"),
-    )
-    .unwrap();
+    common::edit(&chapter, |text| {
+        format!("{text}Type \"`outlook.office365.com`<!-- setting: service.exchange_server -->\"--it's the server.\n")
+    });
     let (code, output) = verify(tree.path(), &["--no-build"]);
     assert_eq!(
         code, 0,
@@ -176,16 +174,12 @@ fn marked_values_next_to_quotes_and_dashes_are_read_as_mdbook_renders_them() {
     );
 
     // Inside bold text, smart punctuation changes what readers see: -- becomes an en dash.
-    let yaml_path = tree.path().join("guide.yaml");
-    let yaml = std::fs::read_to_string(&yaml_path).unwrap();
-    std::fs::write(
-        &yaml_path,
+    common::edit(&tree.path().join("guide.yaml"), |yaml| {
         yaml.replace(
             "  product: Microsoft 365",
             "  product: Microsoft 365 -- Business",
-        ),
-    )
-    .unwrap();
+        )
+    });
     std::fs::write(
         &chapter,
         format!("{text}Use **Microsoft 365 -- Business**<!-- setting: service.product -->.\n"),
@@ -199,13 +193,9 @@ fn marked_values_next_to_quotes_and_dashes_are_read_as_mdbook_renders_them() {
     );
 
     // With smart punctuation off in book.toml, the text is read as written.
-    let toml_path = tree.path().join("book.toml");
-    let toml = std::fs::read_to_string(&toml_path).unwrap();
-    std::fs::write(
-        &toml_path,
-        format!("{toml}\n[output.html]\nsmart-punctuation = false\n"),
-    )
-    .unwrap();
+    common::edit(&tree.path().join("book.toml"), |toml| {
+        format!("{toml}\n[output.html]\nsmart-punctuation = false\n")
+    });
     let (code, output) = verify(tree.path(), &["--no-build"]);
     assert_eq!(code, 0, "{output}");
 }

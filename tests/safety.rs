@@ -37,13 +37,10 @@ fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
 }
 
 fn set_build_dir(root: &Path, build_dir: &str) {
-    let toml = std::fs::read_to_string(root.join("book.toml")).unwrap();
     let line = format!("build-dir = {}", toml_string(build_dir));
-    std::fs::write(
-        root.join("book.toml"),
-        toml.replace("build-dir = \"target/book\"", &line),
-    )
-    .unwrap();
+    common::edit(&root.join("book.toml"), |toml| {
+        toml.replace("build-dir = \"target/book\"", &line)
+    });
 }
 
 fn toml_string(text: &str) -> String {
@@ -239,9 +236,9 @@ fn book_toml_may_not_publish_or_write_files_outside_the_repository() {
 /// The fixture with `text` appended to its first chapter.
 fn with_chapter_text(text: &str) -> tempfile::TempDir {
     let tree = fixture(&[]);
-    let chapter = tree.path().join("book/current/index.md");
-    let existing = std::fs::read_to_string(&chapter).unwrap();
-    std::fs::write(&chapter, format!("{existing}\n{text}\n")).unwrap();
+    common::edit(&tree.path().join("book/current/index.md"), |existing| {
+        format!("{existing}\n{text}\n")
+    });
     tree
 }
 

@@ -236,9 +236,7 @@ fn with_the_network_down_sources_exits_two_with_one_line() {
 /// `verify --offline --no-build` with the fixture's guide.yaml edited by `edit`.
 fn verify_with(edit: impl Fn(String) -> String, extra: &[&str]) -> (u8, String) {
     let tree = common::fixture(&[]);
-    let yaml_path = tree.path().join("guide.yaml");
-    let yaml = std::fs::read_to_string(&yaml_path).unwrap();
-    std::fs::write(&yaml_path, edit(yaml)).unwrap();
+    common::edit(&tree.path().join("guide.yaml"), edit);
     let mut args = vec!["--no-build"];
     args.extend_from_slice(extra);
     common::verify(tree.path(), &args)

@@ -106,3 +106,9 @@ pub fn built_repository_guide() -> (TempDir, PathBuf) {
     let html = tree.path().join("target/book");
     (tree, html)
 }
+
+/// Rewrites the text file at `path` with `change` (the tests' way to break a fixture).
+pub fn edit(path: &Path, change: impl FnOnce(String) -> String) {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    std::fs::write(path, change(text)).unwrap();
+}

@@ -137,15 +137,13 @@ fn false_alarms_in_english() -> Row {
 
 /// Debian's word list, for the benchmark only (never on the test path).
 fn install_word_list() {
-    let sudo: &[&str] = if std::env::var("USER").is_ok_and(|u| u == "root") || is_root() {
-        &[]
+    let mut command = if is_root() {
+        std::process::Command::new("apt-get")
     } else {
-        &["sudo"]
+        let mut sudo = std::process::Command::new("sudo");
+        sudo.arg("apt-get");
+        sudo
     };
-    let mut command = std::process::Command::new(sudo.first().copied().unwrap_or("apt-get"));
-    if !sudo.is_empty() {
-        command.arg("apt-get");
-    }
     let _ = command
         .args(["install", "-y", "-qq", "wamerican"])
         .env("DEBIAN_FRONTEND", "noninteractive")
