@@ -16,6 +16,10 @@ use xtask::urlcheck::expect::Verdict;
 use xtask::urlcheck::run::{check_all_async, network_is_down, Checked, Target};
 use xtask::urlcheck::{CheckConfig, Outcome};
 
+/// Privileged loopback ports nothing here listens on. A port freed by dropping a listener could
+/// be taken by another test's server running in parallel, and then it would answer.
+const CLOSED_PORTS: [u16; 2] = [1, 9];
+
 /// Short timeouts and backoffs so failure paths finish in milliseconds.
 fn config() -> CheckConfig {
     CheckConfig {
@@ -337,11 +341,7 @@ async fn a_body_of_gigabytes_is_not_downloaded() {
 
 #[tokio::test]
 async fn a_port_with_nothing_listening_is_unreachable() {
-    let port = {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.local_addr().unwrap().port()
-    };
-    let c = check(&format!("http://127.0.0.1:{port}/")).await;
+    let c = check(&format!("http://127.0.0.1:{}/", CLOSED_PORTS[0])).await;
     assert_eq!(
         (c.report.outcome, c.report.attempts),
         (Outcome::Unreachable, 6)
@@ -469,16 +469,7 @@ async fn excluded_urls_are_not_requested() {
 
 #[tokio::test]
 async fn every_url_unreachable_means_the_network_is_down() {
-    let ports: Vec<u16> = (0..2)
-        .map(|_| {
-            TcpListener::bind("127.0.0.1:0")
-                .unwrap()
-                .local_addr()
-                .unwrap()
-                .port()
-        })
-        .collect();
-    let targets: Vec<Target> = ports
+    let targets: Vec<Target> = CLOSED_PORTS
         .iter()
         .map(|port| target(&format!("http://127.0.0.1:{port}/"), Expectation::Ok))
         .collect();
@@ -490,15 +481,9 @@ async fn every_url_unreachable_means_the_network_is_down() {
 
 #[test]
 fn the_urls_command_prints_one_line_and_exits_two_when_the_network_is_down() {
-    let ports: Vec<String> = (0..2)
-        .map(|_| {
-            let port = TcpListener::bind("127.0.0.1:0")
-                .unwrap()
-                .local_addr()
-                .unwrap()
-                .port();
-            format!("http://127.0.0.1:{port}/")
-        })
+    let ports: Vec<String> = CLOSED_PORTS
+        .iter()
+        .map(|port| format!("http://127.0.0.1:{port}/"))
         .collect();
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().to_str().unwrap();
