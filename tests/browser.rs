@@ -1,312 +1,136 @@
-//! The built site in a real headless Chromium, driven over WebDriver (Debian's chromium and
-//! chromium-driver, which `.ci/run` installs). Screenshots land in target/browser-screenshots/.
+//! The built site in real browsers: Chromium, and WebKit (Safari's engine, which readers on an
+//! iPhone use), driven over WebDriver (`browser/webdriver.rs`). Screenshots and printed PDFs
+//! land in target/browser-screenshots/.
 //!
-//! Without Chromium on a developer machine the test prints why and passes; under CI=true a
-//! missing browser is a failure, so CI can never skip it silently.
+//! - The reader's walk (root, edition switcher, legacy banner, search, every page at a phone's
+//!   width without sideways scrolling, the pictures, a clean console) runs in both engines.
+//! - axe-core (installed from npm by `scripts/install-test-browsers`) checks every page against
+//!   WCAG 2.2 AA in Chromium, in the light and dark themes, at phone and desktop widths.
+//! - The keyboard, the dark theme and printing are checked in Chromium, which can emulate the
+//!   phone's dark setting and paper.
+//!
+//! Without the browsers a test prints what is missing and passes; under CI=true it fails.
 
 mod common;
+#[path = "browser/webdriver.rs"]
+mod webdriver;
 
-use std::io::{BufRead, BufReader};
-use std::os::unix::process::CommandExt;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::path::{Path, PathBuf};
 
-use base64::Engine;
 use serde_json::{json, Value};
+use webdriver::{Browser, Engine, DESKTOP, PHONE};
 
-const CHROMIUM: &str = "/usr/bin/chromium";
-const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
-const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
+const ENTER: &str = "\u{E007}";
+const TAB: &str = "\u{E004}";
 
-/// A chromedriver process with one browser session; both end when this is dropped.
-struct Browser {
-    http: reqwest::Client,
-    session_url: String,
-    driver: Child,
-}
-
-impl Drop for Browser {
-    /// chromedriver runs in a process group of its own, with the browser it starts: ending the
-    /// whole group leaves no browser running behind a finished (or failed) test.
-    fn drop(&mut self) {
-        let group = format!("-{}", self.driver.id());
-        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
-    }
-}
-
-impl Browser {
-    async fn start(profile: &std::path::Path) -> Browser {
-        let mut driver = Command::new(CHROMEDRIVER)
-            .process_group(0)
-            .arg("--port=0")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("chromedriver starts");
-        // chromedriver says which port it took; a reader thread passes it on, so a driver that
-        // never says it cannot hang the test.
-        let stdout = driver.stdout.take().unwrap();
-        let (port_tx, port_rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let port = BufReader::new(stdout)
-                .lines()
-                .map_while(Result::ok)
-                .find_map(|line| {
-                    line.split("started successfully on port ")
-                        .nth(1)
-                        .map(|p| p.trim_end_matches('.').to_string())
-                });
-            let _ = port_tx.send(port);
-        });
-        let port = port_rx
-            .recv_timeout(Duration::from_secs(30))
-            .expect("chromedriver starts within 30 s")
-            .expect("chromedriver reports its port");
-        // Every WebDriver command has a deadline: a stuck browser fails the test, never hangs it.
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(60))
-            .build()
-            .unwrap();
-        let capabilities = json!({"capabilities": {"alwaysMatch": {
-            "browserName": "chrome",
-            "goog:chromeOptions": {
-                "binary": CHROMIUM,
-                "args": [
-                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                    "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                    "--disable-sync", "--disable-quic", format!("--user-data-dir={}", profile.display()),
-                ]
-            },
-            "goog:loggingPrefs": {"browser": "ALL"}
-        }}});
-        let base = format!("http://127.0.0.1:{port}");
-        let created: Value = http
-            .post(format!("{base}/session"))
-            .json(&capabilities)
-            .send()
-            .await
-            .expect("chromedriver answers")
-            .json()
-            .await
-            .unwrap();
-        let session = created["value"]["sessionId"]
-            .as_str()
-            .unwrap_or_else(|| panic!("no session: {created}"))
-            .to_string();
-        let browser = Browser {
-            http,
-            session_url: format!("{base}/session/{session}"),
-            driver,
-        };
-        browser
-            .call(
-                reqwest::Method::POST,
-                "/timeouts",
-                Some(json!({"script": 15_000, "pageLoad": 30_000, "implicit": 0})),
-            )
-            .await;
-        browser
-    }
-
-    async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
-        self.try_call(method, path, body)
-            .await
-            .unwrap_or_else(|error| panic!("WebDriver {path}: {error}"))
-    }
-
-    /// A WebDriver command; `Err` carries the driver's error and message.
-    async fn try_call(
-        &self,
-        method: reqwest::Method,
-        path: &str,
-        body: Option<Value>,
-    ) -> Result<Value, String> {
-        let mut request = self
-            .http
-            .request(method, format!("{}{path}", self.session_url));
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let answer: Value = request
-            .send()
-            .await
-            .map_err(|e| e.to_string())?
-            .json()
-            .await
-            .map_err(|e| e.to_string())?;
-        match answer["value"]["error"].as_str() {
-            Some(error) => Err(format!("{error}: {}", answer["value"]["message"])),
-            None => Ok(answer["value"].clone()),
-        }
-    }
-
-    /// Ends the session: the browser quits. Drop then ends chromedriver and anything left.
-    async fn quit(self) {
-        let _ = self.http.delete(self.session_url.clone()).send().await;
-    }
-
-    async fn goto(&self, url: &str) {
-        self.call(reqwest::Method::POST, "/url", Some(json!({"url": url})))
-            .await;
-    }
-
-    async fn find(&self, css: &str) -> String {
-        let found = self
-            .call(
-                reqwest::Method::POST,
-                "/element",
-                Some(json!({"using": "css selector", "value": css})),
-            )
-            .await;
-        found[ELEMENT_KEY]
-            .as_str()
-            .unwrap_or_else(|| panic!("no element for {css}: {found}"))
-            .to_string()
-    }
-
-    async fn click(&self, element: &str) {
-        self.call(
-            reqwest::Method::POST,
-            &format!("/element/{element}/click"),
-            Some(json!({})),
-        )
-        .await;
-    }
-
-    async fn type_into(&self, element: &str, text: &str) {
-        self.call(
-            reqwest::Method::POST,
-            &format!("/element/{element}/value"),
-            Some(json!({"text": text})),
-        )
-        .await;
-    }
-
-    async fn displayed(&self, element: &str) -> bool {
-        self.call(
-            reqwest::Method::GET,
-            &format!("/element/{element}/displayed"),
-            None,
-        )
-        .await
-        .as_bool()
-        .unwrap()
-    }
-
-    async fn script(&self, script: &str) -> Value {
-        self.call(
-            reqwest::Method::POST,
-            "/execute/sync",
-            Some(json!({"script": script, "args": []})),
-        )
-        .await
-    }
-
-    async fn resize(&self, width: u32, height: u32) {
-        self.call(
-            reqwest::Method::POST,
-            "/window/rect",
-            Some(json!({"width": width, "height": height})),
-        )
-        .await;
-    }
-
-    /// Waits until `condition` (JavaScript returning a boolean) holds. The browser itself
-    /// checks on each animation frame and answers when it holds or after 10 s; a navigation
-    /// under way ends the script, and then it is asked again, up to an overall deadline.
-    async fn wait_for(&self, what: &str, condition: &str) {
-        let script = format!(
-            "const done = arguments[arguments.length - 1];\n\
-             const deadline = performance.now() + 10000;\n\
-             const check = () => {{\n\
-               let holds = false;\n\
-               try {{ holds = Boolean({condition}); }} catch (e) {{}}\n\
-               if (holds) done(true);\n\
-               else if (performance.now() > deadline) done(false);\n\
-               else requestAnimationFrame(check);\n\
-             }};\n\
-             check();"
-        );
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            let answer = self
-                .try_call(
-                    reqwest::Method::POST,
-                    "/execute/async",
-                    Some(json!({"script": script, "args": []})),
-                )
-                .await;
-            match answer {
-                Ok(Value::Bool(true)) => return,
-                Ok(_) => panic!("timed out waiting for {what}"),
-                // The page navigated while the script ran: ask the new page.
-                Err(_) if Instant::now() < deadline => continue,
-                Err(error) => panic!("timed out waiting for {what}: {error}"),
+/// The pages a reader can open, relative to the site's root: every chapter of every edition
+/// and the contents page, without the root redirect and the 404 page (which is written for the
+/// published address, /calsync-guide/).
+fn reader_pages(html_dir: &Path) -> Vec<String> {
+    let mut pages = Vec::new();
+    let mut folders = vec![html_dir.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if path.extension().is_some_and(|e| e == "html") {
+                let relative = path.strip_prefix(html_dir).unwrap().to_string_lossy();
+                if !["index.html", "404.html"].contains(&relative.as_ref()) {
+                    pages.push(relative.into_owned());
+                }
             }
         }
     }
+    pages.sort();
+    assert!(pages.len() >= 15, "too few pages found: {pages:?}");
+    pages
+}
 
-    async fn screenshot(&self, name: &str) -> PathBuf {
-        let data = self.call(reqwest::Method::GET, "/screenshot", None).await;
-        let png = base64::engine::general_purpose::STANDARD
-            .decode(data.as_str().unwrap())
-            .unwrap();
-        let dir = xtask::project_root().join("target/browser-screenshots");
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join(format!("{name}.png"));
-        std::fs::write(&path, png).unwrap();
-        path
-    }
+/// Collects, from now on in this page, script errors, failed loads and console.error calls,
+/// in every engine (WebKit's driver cannot read the console).
+const WATCH_ERRORS: &str = "window.walkErrors = [];\n\
+    addEventListener('error', e => walkErrors.push(String(e.message || (e.target && (e.target.src || e.target.href)))), true);\n\
+    addEventListener('unhandledrejection', e => walkErrors.push(String(e.reason)));\n\
+    const original = console.error;\n\
+    console.error = (...parts) => { walkErrors.push(parts.join(' ')); original.apply(console, parts); };\n\
+    return true;";
 
-    /// Severe messages from the browser console (JavaScript errors, failed loads).
-    async fn console_errors(&self) -> Vec<String> {
-        let logs = self
-            .call(
-                reqwest::Method::POST,
-                "/se/log",
-                Some(json!({"type": "browser"})),
-            )
-            .await;
-        logs.as_array()
-            .into_iter()
-            .flatten()
-            .filter(|entry| entry["level"] == "SEVERE")
-            .map(|entry| entry["message"].as_str().unwrap_or("").to_string())
-            .collect()
+/// What is wrong with the page as loaded: a contents list that did not fill in (toc.js did not
+/// run), a theme choice that was not set up (book.js did not run), a file it names that does
+/// not load.
+const PAGE_HEALTH: &str = "const done = arguments[arguments.length - 1];\n\
+    const problems = [];\n\
+    const list = document.getElementById('toc-list');\n\
+    if (list && !list.querySelector('a[aria-current=\"page\"]')) problems.push('the contents list has no current page (toc.js)');\n\
+    const choice = document.getElementById('theme-choice');\n\
+    if (choice && !choice.value) problems.push('the theme choice is not set up (book.js)');\n\
+    const files = Array.from(document.querySelectorAll('script[src], link[href][rel~=\"icon\"], link[rel=\"stylesheet\"], img[src]')).map(e => e.src || e.href);\n\
+    Promise.all(files.map(url => fetch(url).then(r => r.ok ? null : url + ': ' + r.status, e => url + ': ' + e)))\n\
+      .then(failed => done(problems.concat(failed.filter(Boolean))));";
+
+fn axe_core() -> Option<String> {
+    let path = xtask::project_root().join("target/npm/node_modules/axe-core/axe.min.js");
+    match std::fs::read_to_string(&path) {
+        Ok(source) => Some(source),
+        Err(error) => {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI must run axe-core: {} ({error}); run scripts/install-test-browsers",
+                path.display()
+            );
+            eprintln!(
+                "skipped: {} is missing; scripts/install-test-browsers installs it",
+                path.display()
+            );
+            None
+        }
     }
 }
 
-fn browser_available() -> bool {
-    let present =
-        std::path::Path::new(CHROMIUM).exists() && std::path::Path::new(CHROMEDRIVER).exists();
-    if !present {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must run the browser test: install Debian's chromium and chromium-driver (.ci/run does)"
-        );
-        eprintln!("skipped: {CHROMIUM} or {CHROMEDRIVER} is missing (apt-get install chromium chromium-driver)");
-    }
-    present
+/// A browser on the built repository guide, served on 127.0.0.1.
+struct Session {
+    browser: Browser,
+    site: String,
+    html_dir: PathBuf,
+    _server: xtask::serve::Server,
+    _profile: tempfile::TempDir,
+    _tree: tempfile::TempDir,
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_reader_finds_their_way_through_the_site() {
-    if !browser_available() {
-        return;
+async fn session(engine: Engine) -> Option<Session> {
+    if !engine.available() {
+        return None;
     }
-    let (_tree, html_dir) = common::built_repository_guide();
+    let (tree, html_dir) = common::built_repository_guide();
     let server = xtask::serve::start(&html_dir, 0).unwrap();
-    let address = server.address;
-    let site = format!("http://{address}");
+    let site = format!("http://{}", server.address);
     let profile = tempfile::tempdir().unwrap();
-    let browser = Browser::start(profile.path()).await;
-    browser.resize(1280, 900).await;
+    let browser = Browser::start(engine, profile.path()).await;
+    Some(Session {
+        browser,
+        site,
+        html_dir,
+        _server: server,
+        _profile: profile,
+        _tree: tree,
+    })
+}
+
+/// What a reader does, the same in both engines.
+async fn reader_walk(engine: Engine) {
+    let Some(mut session) = session(engine).await else {
+        return;
+    };
+    let (browser, site, html_dir) = (
+        &mut session.browser,
+        session.site.clone(),
+        session.html_dir.clone(),
+    );
+    let name = engine.name();
 
     // The site root lands on the current edition.
-    browser.goto(&format!("{site}/")).await;
+    browser.open(&format!("{site}/"), PHONE).await;
     browser
         .wait_for(
             "the redirect to the current edition",
@@ -316,41 +140,72 @@ async fn a_reader_finds_their_way_through_the_site() {
     let heading = browser
         .script("return document.querySelector('main h1').textContent;")
         .await;
-    assert_eq!(heading, json!("Before you start (iOS 18 and iOS 26)"));
+    assert_eq!(
+        heading,
+        json!("Before you start (iOS 18 and iOS 26)"),
+        "{name}"
+    );
     browser.screenshot("01-root-lands-on-current").await;
 
-    // The switcher moves to the same page in the legacy edition, from the keyboard.
+    // The switcher and the contents say which page this is; the switcher moves to the same
+    // page in the legacy edition, from the keyboard.
     browser
-        .goto(&format!("{site}/current/add-account.html"))
+        .open(&format!("{site}/current/add-account.html"), PHONE)
         .await;
+    browser.script(WATCH_ERRORS).await;
+    let current = browser
+        .script(
+            "return {switcher: Array.from(document.querySelectorAll('.edition-switcher a[aria-current=\"page\"]')).map(a => a.dataset.edition),\n\
+                     contents: Array.from(document.querySelectorAll('#toc a[aria-current=\"page\"]')).map(a => a.getAttribute('href'))};",
+        )
+        .await;
+    assert_eq!(current["switcher"], json!(["current"]), "{name}: {current}");
+    assert_eq!(
+        current["contents"],
+        json!(["../current/add-account.html"]),
+        "{name}: {current}"
+    );
     let legacy_link = browser
         .find(r#".edition-switcher a[data-edition="legacy-2018"]"#)
         .await;
-    let focused = browser
-        .script(r#"const a = document.querySelector('.edition-switcher a[data-edition="legacy-2018"]'); a.focus(); return document.activeElement === a;"#)
-        .await;
-    assert_eq!(
-        focused,
-        json!(true),
-        "the switcher's links take keyboard focus"
-    );
-    browser.type_into(&legacy_link, "\u{E007}").await; // Enter
+    // Chromium follows it from the keyboard; WebKit, like Safari, does not put links in the
+    // Tab order unless the reader turns that on, so there it is a tap.
+    match engine {
+        Engine::Chromium => browser.type_into(&legacy_link, ENTER).await,
+        Engine::WebKit => browser.click(&legacy_link).await,
+    }
     browser.wait_for("the legacy page", "location.pathname === '/legacy-2018/add-account.html' && document.readyState === 'complete'").await;
-
-    // The legacy banner is visible.
     let banner = browser.find(".legacy-banner").await;
-    assert!(browser.displayed(&banner).await);
+    assert!(browser.displayed(&banner).await, "{name}");
     let banner_text = browser
         .script("return document.querySelector('.legacy-banner').innerText;")
         .await;
-    assert!(banner_text
-        .as_str()
-        .unwrap()
-        .contains("no longer works with Exchange Online"));
+    assert!(
+        banner_text
+            .as_str()
+            .unwrap()
+            .contains("no longer works with Exchange Online"),
+        "{name}: {banner_text}"
+    );
+    let switcher = browser
+        .script("return Array.from(document.querySelectorAll('.edition-switcher a[aria-current=\"page\"]')).map(a => a.dataset.edition);")
+        .await;
+    assert_eq!(switcher, json!(["legacy-2018"]), "{name}");
     browser.screenshot("02-legacy-banner").await;
 
-    // Search finds the settings page for the server name.
-    browser.goto(&format!("{site}/current/index.html")).await;
+    // Search loads on first use and finds the settings page for the server name.
+    browser
+        .open(&format!("{site}/current/index.html"), PHONE)
+        .await;
+    browser.script(WATCH_ERRORS).await;
+    let loaded_early = browser
+        .script("return typeof elasticlunr !== 'undefined' || document.querySelector('script[src*=\"searchindex\"]') !== null;")
+        .await;
+    assert_eq!(
+        loaded_early,
+        json!(false),
+        "{name}: search loaded before it was used"
+    );
     let toggle = browser.find("#mdbook-search-toggle").await;
     browser.click(&toggle).await;
     let search = browser.find("#mdbook-searchbar").await;
@@ -370,27 +225,33 @@ async fn a_reader_finds_their_way_through_the_site() {
             .unwrap()
             .iter()
             .any(|href| href.as_str().unwrap().contains("current/add-account.html")),
-        "results: {results}"
+        "{name}: results: {results}"
     );
+    let typed = browser
+        .script("return document.getElementById('mdbook-searchbar').value;")
+        .await;
+    assert_eq!(typed, json!("outlook.office365.com"), "{name}");
     browser.screenshot("03-search").await;
+    let errors = browser.script("return window.walkErrors;").await;
+    assert_eq!(errors, json!([]), "{name}: errors while searching");
 
-    // A phone-sized viewport shows the steps without sideways scrolling.
-    browser.resize(390, 844).await;
+    // Every page at a phone's width: nothing scrolls sideways, and everything loaded.
+    for page in reader_pages(&html_dir) {
+        browser.open(&format!("{site}/{page}"), PHONE).await;
+        let overflow = browser
+            .script("return document.documentElement.scrollWidth - document.documentElement.clientWidth;")
+            .await;
+        assert_eq!(
+            overflow,
+            json!(0),
+            "{name}: /{page} scrolls sideways on a 390 px wide screen"
+        );
+        let problems = browser.script_async(PAGE_HEALTH, json!(null)).await;
+        assert_eq!(problems, json!([]), "{name}: /{page}");
+    }
     browser
-        .goto(&format!("{site}/current/add-account.html"))
+        .open(&format!("{site}/current/add-account.html"), PHONE)
         .await;
-    let overflow = browser
-        .script(
-            "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
-        )
-        .await;
-    assert_eq!(
-        overflow,
-        json!(0),
-        "the page scrolls sideways on a 390 px wide screen"
-    );
-    let steps = browser.find("main ol").await;
-    assert!(browser.displayed(&steps).await);
     browser.screenshot("04-phone-steps").await;
 
     // Every step page: each picture is visible, names its action, and no text leaves its box.
@@ -399,7 +260,7 @@ async fn a_reader_finds_their_way_through_the_site() {
         "ios-14-17/add-account.html",
         "legacy-2018/add-account.html",
     ] {
-        browser.goto(&format!("{site}/{page}")).await;
+        browser.open(&format!("{site}/{page}"), PHONE).await;
         let report = browser
             .script(
                 "const figures = Array.from(document.querySelectorAll('figure.step-picture'));\n\
@@ -420,71 +281,308 @@ async fn a_reader_finds_their_way_through_the_site() {
             )
             .await;
         let figures = report.as_array().unwrap();
-        assert!(figures.len() >= 5, "{page}: {report}");
+        assert!(figures.len() >= 5, "{name}: {page}: {report}");
         for figure in figures {
-            assert_eq!(figure["visible"], json!(true), "{page}: {figure}");
+            assert_eq!(figure["visible"], json!(true), "{name}: {page}: {figure}");
             assert!(
                 figure["label"].as_str().is_some_and(|l| !l.is_empty()),
-                "{page}: {figure}"
+                "{name}: {page}: {figure}"
             );
             assert!(
                 figure["caption"]
                     .as_str()
                     .unwrap()
                     .contains("not a screenshot"),
-                "{page}: {figure}"
+                "{name}: {page}: {figure}"
             );
             assert_eq!(
                 figure["overflowing"],
                 json!([]),
-                "{page}: text leaves its box: {figure}"
+                "{name}: {page}: text leaves its box: {figure}"
             );
         }
     }
-    // A step page with pictures at phone width, in the light and a dark theme.
-    browser.resize(390, 844).await;
-    for theme in ["light", "navy"] {
-        browser
-            .goto(&format!("{site}/current/add-account.html"))
-            .await;
-        browser
-            .script(&format!(
-                "localStorage.setItem('mdbook-theme', '{theme}'); return true;"
-            ))
-            .await;
-        browser
-            .goto(&format!("{site}/current/add-account.html"))
-            .await;
-        browser
-            .script("document.querySelectorAll('figure.step-picture')[2].scrollIntoView(); return true;")
-            .await;
-        let overflow = browser
-            .script("return document.documentElement.scrollWidth - document.documentElement.clientWidth;")
-            .await;
-        assert_eq!(
-            overflow,
-            json!(0),
-            "{theme}: the pictures make the page scroll sideways"
-        );
-        browser
-            .screenshot(&format!("05-step-pictures-phone-{theme}"))
-            .await;
-    }
-    browser
-        .script("localStorage.removeItem('mdbook-theme'); return true;")
-        .await;
 
-    let errors = browser.console_errors().await;
-    assert!(
-        errors.is_empty(),
-        "the browser console shows errors: {errors:?}"
+    if engine == Engine::Chromium {
+        let errors = browser.chromium_console_errors().await;
+        assert!(
+            errors.is_empty(),
+            "the browser console shows errors: {errors:?}"
+        );
+    }
+    session.browser.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reader_finds_their_way_in_chromium() {
+    reader_walk(Engine::Chromium).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reader_finds_their_way_in_webkit() {
+    reader_walk(Engine::WebKit).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn axe_finds_no_wcag_violation_on_any_page_in_either_theme_at_either_width() {
+    let Some(axe) = axe_core() else {
+        return;
+    };
+    let Some(mut session) = session(Engine::Chromium).await else {
+        return;
+    };
+    let (browser, site, html_dir) = (
+        &mut session.browser,
+        session.site.clone(),
+        session.html_dir.clone(),
     );
-    browser.quit().await;
+    let pages = reader_pages(&html_dir);
+    let mut violations = Vec::new();
+    let mut checked = 0;
+    for scheme in ["light", "dark"] {
+        browser.prefer_color_scheme(scheme).await;
+        for (width, height) in [PHONE, DESKTOP] {
+            for page in &pages {
+                browser
+                    .open(&format!("{site}/{page}"), (width, height))
+                    .await;
+                let found = browser
+                    .script_async(
+                        "const done = arguments[arguments.length - 1];\n\
+                         const script = document.createElement('script');\n\
+                         script.textContent = arguments[0];\n\
+                         document.head.append(script);\n\
+                         axe.run(document, {\n\
+                           runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa']},\n\
+                           resultTypes: ['violations'],\n\
+                         }).then(\n\
+                           result => done(result.violations.map(v => v.id + ' (' + v.impact + '): ' + v.help + ' at ' +\n\
+                             v.nodes.map(n => n.target.join(' ')).join(', '))),\n\
+                           error => done(['axe-core failed: ' + error]));",
+                        json!(axe),
+                    )
+                    .await;
+                checked += 1;
+                for violation in found.as_array().unwrap() {
+                    violations.push(format!(
+                        "/{page} ({scheme}, {width} px): {}",
+                        violation.as_str().unwrap()
+                    ));
+                }
+            }
+        }
+    }
+    assert_eq!(checked, pages.len() * 4);
+    assert!(
+        violations.is_empty(),
+        "axe-core found WCAG 2.2 AA violations:\n{}",
+        violations.join("\n")
+    );
+    session.browser.quit().await;
+}
+
+/// Marks every control a reader can reach (visible links, buttons, fields) with its place, so
+/// the walk below can tell which it reached; returns how many there are.
+const MARK_CONTROLS: &str = "const controls = Array.from(document.querySelectorAll('a[href], button, select, input, textarea, [tabindex]:not([tabindex=\"-1\"])'))\n\
+    .filter(el => !el.disabled && el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden');\n\
+    controls.forEach((el, index) => el.dataset.control = index);\n\
+    return controls.map(el => el.tagName.toLowerCase() + ' ' + (el.textContent || el.id).trim().slice(0, 40));";
+
+/// The focused element: which control, and whether its focus shows.
+const FOCUSED: &str = "const el = document.activeElement;\n\
+    if (!el || el === document.body) return null;\n\
+    const style = getComputedStyle(el);\n\
+    const box = el.getBoundingClientRect();\n\
+    return {control: el.dataset.control === undefined ? null : Number(el.dataset.control),\n\
+            name: el.tagName.toLowerCase() + ' ' + (el.textContent || el.id).trim().slice(0, 40),\n\
+            ring: el.matches(':focus-visible') && style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2,\n\
+            inView: box.width > 0 && box.height > 0 && box.bottom > 0 && box.top < innerHeight && box.right > 0 && box.left < innerWidth};";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_keyboard_reaches_every_control_and_always_shows_the_focus() {
+    let Some(mut session) = session(Engine::Chromium).await else {
+        return;
+    };
+    let (browser, site) = (&mut session.browser, session.site.clone());
+    for (page, size) in [
+        ("current/add-account.html", PHONE),
+        ("current/add-account.html", DESKTOP),
+        ("ios-14-17/troubleshooting.html", PHONE),
+        ("legacy-2018/add-account.html", PHONE),
+    ] {
+        let url = format!("{site}/{page}");
+        let at = format!("/{page} at {} px", size.0);
+
+        // The first Tab shows the skip link; Enter on it moves the focus to the chapter.
+        browser.open(&url, size).await;
+        browser.press(TAB).await;
+        let first = browser
+            .script("const el = document.activeElement; const box = el.getBoundingClientRect(); return [el.textContent, box.top >= 0 && box.bottom <= innerHeight];")
+            .await;
+        assert_eq!(first, json!(["Skip to content", true]), "{at}");
+        browser.press(ENTER).await;
+        let landed = browser.script("return document.activeElement.id;").await;
+        assert_eq!(landed, json!("content"), "{at}: the skip link");
+
+        // Tab through the whole page: every control is reached, and each shows its focus.
+        browser.open(&url, size).await;
+        let controls = browser.script(MARK_CONTROLS).await;
+        let controls = controls.as_array().unwrap().clone();
+        assert!(controls.len() > 20, "{at}: {controls:?}");
+        let mut reached = vec![false; controls.len()];
+        for _ in 0..controls.len() + 5 {
+            browser.press(TAB).await;
+            let focused = browser.script(FOCUSED).await;
+            if focused.is_null() {
+                break; // past the last control
+            }
+            assert_eq!(
+                focused["ring"],
+                json!(true),
+                "{at}: no visible focus on {focused}"
+            );
+            assert_eq!(
+                focused["inView"],
+                json!(true),
+                "{at}: focused but off screen: {focused}"
+            );
+            match focused["control"].as_u64() {
+                Some(index) if reached[index as usize] => break, // wrapped around
+                Some(index) => reached[index as usize] = true,
+                None => {
+                    panic!("{at}: the focus went to something that is not a control: {focused}")
+                }
+            }
+        }
+        let missed: Vec<&Value> = controls
+            .iter()
+            .zip(&reached)
+            .filter(|(_, reached)| !**reached)
+            .map(|(control, _)| control)
+            .collect();
+        assert!(missed.is_empty(), "{at}: Tab never reaches {missed:?}");
+    }
+    session.browser.quit().await;
+}
+
+/// The theme's colours as the page computes them, and those of the step pictures.
+const COLOURS: &str = "const root = getComputedStyle(document.documentElement);\n\
+    const picture = getComputedStyle(document.querySelector('svg.cs'));\n\
+    return {bg: root.getPropertyValue('--bg').trim(), fg: root.getPropertyValue('--fg').trim(),\n\
+            link: root.getPropertyValue('--link').trim(), legacy: root.getPropertyValue('--legacy-bg').trim(),\n\
+            body: getComputedStyle(document.body).backgroundColor,\n\
+            screen: picture.getPropertyValue('--cs-screen').trim(),\n\
+            choice: document.getElementById('theme-choice').value};";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dark_mode_follows_the_phone_until_the_reader_chooses() {
+    let Some(mut session) = session(Engine::Chromium).await else {
+        return;
+    };
+    let (browser, site) = (&mut session.browser, session.site.clone());
+    let page = format!("{site}/current/add-account.html");
+    let choose = |theme: &'static str| format!("#theme-choice option[value=\"{theme}\"]");
+
+    // First visit, phone in dark mode: the dark theme, and the choice says "follow the phone".
+    browser.prefer_color_scheme("dark").await;
+    browser.open(&page, PHONE).await;
+    let phone_dark = browser.script(COLOURS).await;
+    assert_eq!(phone_dark["body"], json!("rgb(21, 23, 26)"), "{phone_dark}");
+    assert_eq!(phone_dark["screen"], json!("#000"), "{phone_dark}");
+    assert_eq!(phone_dark["choice"], json!("auto"), "{phone_dark}");
+    browser.screenshot("06-dark-phone-setting").await;
+
+    browser.prefer_color_scheme("light").await;
+    browser.open(&page, PHONE).await;
+    let phone_light = browser.script(COLOURS).await;
+    assert_eq!(
+        phone_light["body"],
+        json!("rgb(255, 255, 255)"),
+        "{phone_light}"
+    );
+    assert_eq!(phone_light["screen"], json!("#f2f2f7"), "{phone_light}");
+
+    // The reader picks dark on a light phone: exactly the dark theme, pictures included, and
+    // it stays picked on the next page load.
+    let dark = browser.find(&choose("dark")).await;
+    browser.click(&dark).await;
+    let chosen_dark = browser.script(COLOURS).await;
+    assert_eq!(
+        chosen_dark["bg"], phone_dark["bg"],
+        "{chosen_dark} vs {phone_dark}"
+    );
+    for key in ["fg", "link", "legacy", "body", "screen"] {
+        assert_eq!(chosen_dark[key], phone_dark[key], "{key}: {chosen_dark}");
+    }
+    browser.open(&page, PHONE).await;
+    let reloaded = browser.script(COLOURS).await;
+    assert_eq!(reloaded["choice"], json!("dark"), "{reloaded}");
+    assert_eq!(reloaded["body"], phone_dark["body"], "{reloaded}");
+
+    // Picks light on a dark phone: the light theme; "Auto" hands back to the phone.
+    browser.prefer_color_scheme("dark").await;
+    let light = browser.find(&choose("light")).await;
+    browser.click(&light).await;
+    let chosen_light = browser.script(COLOURS).await;
+    for key in ["bg", "fg", "link", "legacy", "body", "screen"] {
+        assert_eq!(chosen_light[key], phone_light[key], "{key}: {chosen_light}");
+    }
+    let auto = browser.find(&choose("auto")).await;
+    browser.click(&auto).await;
+    let back = browser.script(COLOURS).await;
+    assert_eq!(back["body"], phone_dark["body"], "{back}");
+    browser.open(&page, PHONE).await;
+    assert_eq!(browser.script(COLOURS).await["choice"], json!("auto"));
+    session.browser.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_printed_chapter_is_the_chapter_alone_with_its_addresses_written_out() {
+    let Some(mut session) = session(Engine::Chromium).await else {
+        return;
+    };
+    let (browser, site) = (&mut session.browser, session.site.clone());
+    browser
+        .open(&format!("{site}/legacy-2018/add-account.html"), DESKTOP)
+        .await;
+    browser
+        .devtools("Emulation.setEmulatedMedia", json!({"media": "print"}))
+        .await;
+    let paper = browser
+        .script(
+            "const shown = selector => getComputedStyle(document.querySelector(selector)).display !== 'none';\n\
+             const link = document.querySelector('main a[href^=\"http\"]');\n\
+             return {chrome: ['.skip-link', '.site-header', '.toc', '.edition-switcher', '.chapter-nav', '.site-footer'].filter(shown),\n\
+                     banner: shown('.legacy-banner'),\n\
+                     left: Math.round(document.querySelector('main').getBoundingClientRect().left),\n\
+                     address: link.href, printed: getComputedStyle(link, '::after').content,\n\
+                     ink: getComputedStyle(document.body).color};",
+        )
+        .await;
+    assert_eq!(paper["chrome"], json!([]), "printed: {paper}");
+    assert_eq!(
+        paper["banner"],
+        json!(true),
+        "the legacy warning is printed: {paper}"
+    );
+    assert!(
+        paper["left"].as_i64().unwrap() < 20,
+        "no sidebar column: {paper}"
+    );
+    let address = paper["address"].as_str().unwrap();
+    assert!(
+        paper["printed"].as_str().unwrap().contains(address),
+        "the link's address is printed after it: {paper}"
+    );
+    assert_eq!(paper["ink"], json!("rgb(0, 0, 0)"), "{paper}");
+    let pdf = browser.print_to_pdf("07-legacy-add-account").await;
+    assert!(pdf.starts_with(b"%PDF"), "WebDriver printed no PDF");
+    session.browser.quit().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_preview_reloads_the_page_by_itself_after_an_edit() {
-    if !browser_available() {
+    if !Engine::Chromium.available() {
         return;
     }
     let (tree, html_dir) = common::built_repository_guide();
@@ -496,7 +594,7 @@ async fn the_preview_reloads_the_page_by_itself_after_an_edit() {
     )
     .unwrap();
     let profile = tempfile::tempdir().unwrap();
-    let browser = Browser::start(profile.path()).await;
+    let browser = Browser::start(Engine::Chromium, profile.path()).await;
     browser
         .goto(&format!("http://{}/current/test-sync.html", server.address))
         .await;

@@ -169,19 +169,96 @@ fn nothing_is_loaded_from_the_network() {
             page.display()
         );
     }
-    for entry in std::fs::read_dir(html.join("theme")).unwrap() {
-        let css = std::fs::read_to_string(entry.unwrap().path()).unwrap();
-        assert!(
-            !css.contains("url(http") && !css.contains("@import"),
-            "the theme fetches from the network"
+    // The theme's own files (the inlined style sheet, the scripts) fetch nothing either.
+    for entry in std::fs::read_dir(xtask::project_root().join("theme")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            let text = std::fs::read_to_string(&path).unwrap();
+            assert!(
+                !text.contains("url(http") && !text.contains("@import") && !text.contains("//cdn"),
+                "{} fetches from the network",
+                path.display()
+            );
+        }
+    }
+}
+
+/// The names of the files a page loads by itself: scripts, style sheets, fonts, images.
+fn loaded_files(page: &str) -> Vec<String> {
+    let tags = regex::Regex::new(r#"<(?:script|link|img)\b[^>]*>"#).unwrap();
+    let address = regex::Regex::new(r#"(?:src|href)="([^"]+)""#).unwrap();
+    tags.find_iter(page)
+        .filter(|tag| !tag.as_str().contains("rel=\"canonical\""))
+        .filter_map(|tag| address.captures(tag.as_str()).map(|c| c[1].to_string()))
+        .collect()
+}
+
+#[test]
+fn a_chapter_loads_only_what_a_phone_needs() {
+    let (_tree, html) = built_repository_guide();
+    for page in chapter_pages(&html) {
+        let text = read(&html, &page.to_string_lossy());
+        let files = loaded_files(&text);
+        let shown = page.display();
+        // Two small deferred scripts and the icons; the style sheet is inline, search loads
+        // on first use, and there are no web fonts, highlighting or clipboard scripts.
+        let mut kinds: Vec<&str> = files
+            .iter()
+            .map(|file| {
+                let name = file.rsplit('/').next().unwrap();
+                name.split(['-', '.']).next().unwrap()
+            })
+            .collect();
+        kinds.sort();
+        assert_eq!(
+            kinds,
+            ["book", "favicon", "favicon", "toc"],
+            "{shown}: {files:?}"
         );
+        assert!(
+            text.contains("<style>"),
+            "{shown}: the style sheet is inline"
+        );
+        for script in ["toc", "book"] {
+            assert!(
+                regex::Regex::new(&format!(
+                    r#"<script src="[^"]*{script}-[0-9a-f]+\.js" defer>"#
+                ))
+                .unwrap()
+                .is_match(&text),
+                "{shown}: {script}.js is not deferred"
+            );
+        }
+        assert!(text.contains("<html lang=\"en\""), "{shown}");
+        let first_link = &text[text.find("<a ").unwrap()..];
+        assert!(
+            first_link.starts_with("<a class=\"skip-link\" href=\"#content\">"),
+            "{shown}: the first link is not the skip link"
+        );
+        assert!(text.contains("<main id=\"content\""), "{shown}");
     }
 }
 
 #[test]
-fn the_theme_keeps_phones_from_scrolling_sideways() {
-    let css = std::fs::read_to_string(xtask::project_root().join("theme/calsync.css")).unwrap();
-    assert!(css.contains("overflow-wrap: anywhere"));
+fn no_page_script_keeps_the_back_button_from_its_cache() {
+    // An `unload` handler stops browsers from keeping the page for the back button.
+    let (_tree, html) = built_repository_guide();
+    let mut scripts = 0;
+    for entry in std::fs::read_dir(&html).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if (name.starts_with("book-") || name.starts_with("toc-") || name.starts_with("searcher-"))
+            && name.ends_with(".js")
+        {
+            scripts += 1;
+            let text = std::fs::read_to_string(&path).unwrap();
+            assert!(!text.contains("unload"), "{name} has an unload handler");
+        }
+    }
+    assert_eq!(scripts, 3);
+    for page in chapter_pages(&html) {
+        assert!(!read(&html, &page.to_string_lossy()).contains("unload"));
+    }
 }
 
 #[test]
@@ -364,4 +441,33 @@ fn the_server_can_serve_the_site_as_published_with_gzip_and_no_reload_script() {
         !page.contains(xtask::serve::LIVE_RELOAD_PATH),
         "the published site has no reload script"
     );
+}
+
+#[test]
+fn the_preview_is_never_cached_and_the_published_site_is_cached_as_github_pages_does() {
+    let (_tree, html) = built_repository_guide();
+    let preview = xtask::serve::start(&html, 0).unwrap();
+    let head = raw_request(
+        preview.address,
+        "GET /current/index.html HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    )
+    .to_ascii_lowercase();
+    assert!(head.contains("cache-control: no-store"), "{head}");
+    let published = xtask::serve::start_with(
+        &html,
+        0,
+        xtask::serve::ServeConfig {
+            live_reload: false,
+            gzip: true,
+            ..xtask::serve::ServeConfig::default()
+        },
+    )
+    .unwrap();
+    let head = raw_request(
+        published.address,
+        "GET /current/index.html HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    )
+    .to_ascii_lowercase();
+    assert!(head.contains("cache-control: max-age=600"), "{head}");
+    assert!(!head.contains("no-store"), "{head}");
 }

@@ -40,7 +40,8 @@ pub struct ServeConfig {
     pub max_connections: usize,
     /// How long one long poll waits for a rebuild before answering anyway.
     pub poll_wait: Duration,
-    /// Add the reload script to HTML pages (the preview); off to serve the site as published.
+    /// Add the reload script to HTML pages and forbid caching (the preview); off to serve the
+    /// site as published, cached for ten minutes.
     pub live_reload: bool,
     /// Compress text answers with gzip when the client accepts it, as GitHub Pages does.
     pub gzip: bool,
@@ -285,9 +286,16 @@ async fn answer(site: &Site, request: Request<Incoming>) -> Response<Full<Bytes>
         }
         response
     };
+    // The preview must never show a stale page; the site as published is cached for ten
+    // minutes, as GitHub Pages does (which also lets the back button use the browser's cache).
+    let cache = if site.live_reload {
+        "no-store"
+    } else {
+        "max-age=600"
+    };
     response
         .headers_mut()
-        .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        .insert(CACHE_CONTROL, HeaderValue::from_static(cache));
     if head {
         *response.body_mut() = Full::new(Bytes::new());
     }

@@ -65,11 +65,7 @@ fn write_synthetic_tree(
         std::fs::copy(root.join(file), dir.join(file))?;
     }
     if root.join("theme").is_dir() {
-        std::fs::create_dir_all(dir.join("theme"))?;
-        for entry in std::fs::read_dir(root.join("theme"))? {
-            let entry = entry?;
-            std::fs::copy(entry.path(), dir.join("theme").join(entry.file_name()))?;
-        }
+        copy_folder(&root.join("theme"), &dir.join("theme"))?;
     }
     for file in crate::snippets::generate(&guide.guide) {
         std::fs::create_dir_all(dir.join(&file.path).parent().unwrap_or(dir))?;
@@ -313,4 +309,19 @@ pub fn cold_start(root: &Path) -> Vec<Row> {
         )],
         Err(error) => vec![Row::failed(WHAT, error.to_string())],
     }
+}
+
+/// Copies a folder and everything in it (the theme has a `fonts/` folder).
+fn copy_folder(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_folder(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), &target)?;
+        }
+    }
+    Ok(())
 }

@@ -89,7 +89,7 @@ pub fn check(root: &Path, config: &Config, text: &str) -> Vec<Diagnostic> {
                         path.display(),
                         resolved.display()
                     ),
-                    "name a file of the repository, e.g. theme/calsync.css",
+                    "name a file of the repository, e.g. theme/extra.css",
                 );
             }
         }
