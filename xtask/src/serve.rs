@@ -309,7 +309,8 @@ fn is_text(content_type: &str) -> bool {
         || content_type.starts_with("image/svg")
 }
 
-fn gzip(body: &[u8]) -> Vec<u8> {
+/// The body as GitHub Pages would send it to a browser that accepts gzip.
+pub fn gzip(body: &[u8]) -> Vec<u8> {
     use std::io::Write as _;
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     // Writing to memory cannot fail.

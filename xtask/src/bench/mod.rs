@@ -42,6 +42,8 @@ pub enum Which {
     Sources,
     /// The site on a phone: Lighthouse mobile scores, FCP, LCP and bytes (needs Node and Chromium)
     Site,
+    /// The same on every page of the site, not one per edition (takes minutes)
+    SiteEveryPage,
     /// A fresh clone built from a cold target folder (takes minutes)
     ColdStart,
 }
@@ -108,8 +110,8 @@ pub fn command(root: &Path, which: Which, console: &mut crate::console::Console<
         rows.extend(process::memory(root, &guide));
         rows.extend(process::mdbook_scaling(root, &guide));
     }
-    if which == Which::Site {
-        rows.extend(site::run(root, &guide));
+    if matches!(which, Which::Site | Which::SiteEveryPage) {
+        rows.extend(site::run(root, &guide, which == Which::SiteEveryPage));
     }
     if which == Which::ColdStart {
         rows.extend(process::cold_start(root));
