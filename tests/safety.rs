@@ -146,6 +146,41 @@ fn a_symbolic_link_to_the_sources_is_followed_and_refused() {
 }
 
 #[test]
+fn a_theme_file_linked_from_outside_the_repository_is_refused_and_never_published() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(
+        outside.path().join("secret.txt"),
+        "a secret of the machine\n",
+    )
+    .unwrap();
+    for (file, theme_setting) in [
+        ("theme/fonts/open-sans.woff2", None),
+        ("theme/head.hbs", None),
+        ("style/index.hbs", Some("style")),
+    ] {
+        let tree = fixture(&[]);
+        let link = tree.path().join(file);
+        std::fs::create_dir_all(link.parent().unwrap()).unwrap();
+        std::os::unix::fs::symlink(outside.path().join("secret.txt"), &link).unwrap();
+        if let Some(theme) = theme_setting {
+            // The fixture's book.toml has no [output.html] table of its own yet.
+            common::edit(&tree.path().join("book.toml"), |toml| {
+                format!("{toml}\n[output.html]\ntheme = \"{theme}\"\n")
+            });
+        }
+        let before = snapshot(tree.path());
+        let (code, output) = verify(tree.path(), &[]);
+        assert_eq!(code, 2, "{file}: {output}");
+        assert!(
+            output.contains(&format!("the theme file {file} resolves outside")),
+            "{file}: {output}"
+        );
+        assert_eq!(snapshot(tree.path()), before, "{file}");
+        assert!(!tree.path().join("target/book").exists(), "{file}");
+    }
+}
+
+#[test]
 fn the_sources_may_not_be_the_repository_itself() {
     let tree = fixture(&[]);
     let toml = std::fs::read_to_string(tree.path().join("book.toml")).unwrap();

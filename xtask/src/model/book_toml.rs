@@ -103,7 +103,76 @@ pub fn check(root: &Path, config: &Config, text: &str) -> Vec<Diagnostic> {
             }
         }
     }
+    let theme = config
+        .html_config()
+        .and_then(|html| html.theme)
+        .unwrap_or_else(|| PathBuf::from("theme"));
+    problems.extend(theme_links_out(&root, &build, &theme));
     problems
+}
+
+/// The files mdBook reads from the theme folder (its own or the default `theme/`) end up in
+/// every page or in the site: none may be a symbolic link out of the repository's sources.
+fn theme_links_out(root: &Path, build: &Path, theme: &Path) -> Vec<Diagnostic> {
+    theme_files(&root.join(theme))
+        .into_iter()
+        .filter_map(|file| {
+            let resolved = resolve(root, &file);
+            if inside(root, &resolved) && !inside(build, &resolved) {
+                return None;
+            }
+            let shown = file.strip_prefix(root).unwrap_or(&file).display().to_string();
+            Some(
+                Diagnostic::error(
+                    CHECK,
+                    format!(
+                        "the theme file {shown} resolves outside the repository's sources ({}); mdBook would publish it",
+                        resolved.display()
+                    ),
+                )
+                .in_file(shown)
+                .hint("replace the symbolic link with the file itself"),
+            )
+        })
+        .collect()
+}
+
+/// The files mdBook reads from a theme folder: its templates, scripts and style sheets by
+/// name, and everything in `fonts/`. Missing files are left out (mdBook uses its own).
+fn theme_files(theme: &Path) -> Vec<PathBuf> {
+    const NAMED: [&str; 16] = [
+        "index.hbs",
+        "head.hbs",
+        "redirect.hbs",
+        "header.hbs",
+        "toc.js.hbs",
+        "toc.html.hbs",
+        "book.js",
+        "css/chrome.css",
+        "css/general.css",
+        "css/print.css",
+        "css/variables.css",
+        "highlight.js",
+        "clipboard.min.js",
+        "highlight.css",
+        "tomorrow-night.css",
+        "ayu-highlight.css",
+    ];
+    let mut files: Vec<PathBuf> = NAMED
+        .iter()
+        .map(|name| theme.join(name))
+        .chain(
+            ["favicon.png", "favicon.svg"]
+                .iter()
+                .map(|name| theme.join(name)),
+        )
+        .filter(|path| path.symlink_metadata().is_ok())
+        .collect();
+    if let Ok(fonts) = std::fs::read_dir(theme.join("fonts")) {
+        files.extend(fonts.flatten().map(|entry| entry.path()));
+    }
+    files.sort();
+    files
 }
 
 /// Why `build` may not be emptied, if it may not.
