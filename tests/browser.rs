@@ -23,26 +23,9 @@ use webdriver::{Browser, Engine, DESKTOP, PHONE};
 const ENTER: &str = "\u{E007}";
 const TAB: &str = "\u{E004}";
 
-/// The pages a reader can open, relative to the site's root: every chapter of every edition
-/// and the contents page, without the root redirect and the 404 page (which is written for the
-/// published address, /calsync-guide/).
+/// The pages a reader can open (`xtask::site::reader_pages`), checked to be all there.
 fn reader_pages(html_dir: &Path) -> Vec<String> {
-    let mut pages = Vec::new();
-    let mut folders = vec![html_dir.to_path_buf()];
-    while let Some(folder) = folders.pop() {
-        for entry in std::fs::read_dir(folder).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                folders.push(path);
-            } else if path.extension().is_some_and(|e| e == "html") {
-                let relative = path.strip_prefix(html_dir).unwrap().to_string_lossy();
-                if !["index.html", "404.html"].contains(&relative.as_ref()) {
-                    pages.push(relative.into_owned());
-                }
-            }
-        }
-    }
-    pages.sort();
+    let pages = xtask::site::reader_pages(html_dir);
     assert!(pages.len() >= 15, "too few pages found: {pages:?}");
     pages
 }
@@ -234,6 +217,18 @@ async fn reader_walk(engine: Engine) {
     browser.screenshot("03-search").await;
     let errors = browser.script("return window.walkErrors;").await;
     assert_eq!(errors, json!([]), "{name}: errors while searching");
+
+    // A result opens its page with the words marked: the page loads search by itself for that.
+    let result = browser
+        .find("#mdbook-searchresults a[href*=\"current/add-account.html\"]")
+        .await;
+    browser.click(&result).await;
+    browser
+        .wait_for(
+            "the result's page with the search words marked",
+            "location.pathname === '/current/add-account.html' && document.querySelectorAll('#mdbook-content mark').length > 0",
+        )
+        .await;
 
     // Every page at a phone's width: nothing scrolls sideways, and everything loaded.
     for page in reader_pages(&html_dir) {

@@ -219,3 +219,28 @@ pub fn root_redirect(guide: &Guide, icons: &[String]) -> String {
          <p>The guide opens on its current edition: <a href=\"{target}\">{title}</a>.</p>\n</body>\n</html>\n"
     )
 }
+
+/// Every page a reader can open in the built site, relative to its root and sorted: each
+/// chapter of each edition and the contents page, without the root redirect and the 404 page
+/// (which is written for the published address). The browser tests and `bench site` visit these.
+pub fn reader_pages(html_dir: &Path) -> Vec<String> {
+    let mut pages = Vec::new();
+    let mut folders = vec![html_dir.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if path.extension().is_some_and(|e| e == "html") {
+                if let Ok(relative) = path.strip_prefix(html_dir) {
+                    let relative = relative.to_string_lossy().into_owned();
+                    if relative != "index.html" && relative != "404.html" {
+                        pages.push(relative);
+                    }
+                }
+            }
+        }
+    }
+    pages.sort();
+    pages
+}

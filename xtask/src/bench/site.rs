@@ -18,7 +18,7 @@ const LIGHTHOUSE_VERSION: &str = "12";
 fn pages(guide: &crate::model::schema::Guide, html_dir: &Path, every_page: bool) -> Vec<String> {
     let mut pages = vec![String::new()];
     if every_page {
-        pages.extend(reader_pages(html_dir));
+        pages.extend(crate::site::reader_pages(html_dir));
     } else {
         pages.extend(
             guide
@@ -27,29 +27,6 @@ fn pages(guide: &crate::model::schema::Guide, html_dir: &Path, every_page: bool)
                 .map(|e| format!("{}/add-account.html", e.dir)),
         );
     }
-    pages
-}
-
-/// Every HTML page of the built site but the root and the 404 page, sorted.
-fn reader_pages(html_dir: &Path) -> Vec<String> {
-    let mut pages = Vec::new();
-    let mut folders = vec![html_dir.to_path_buf()];
-    while let Some(folder) = folders.pop() {
-        for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                folders.push(path);
-            } else if path.extension().is_some_and(|e| e == "html") {
-                if let Ok(relative) = path.strip_prefix(html_dir) {
-                    let relative = relative.to_string_lossy().into_owned();
-                    if relative != "index.html" && relative != "404.html" {
-                        pages.push(relative);
-                    }
-                }
-            }
-        }
-    }
-    pages.sort();
     pages
 }
 
