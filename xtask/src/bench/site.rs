@@ -205,7 +205,12 @@ fn measure(
         format!("{performance:.2} / {accessibility:.2} / {practices:.2} / {seo:.2}"),
         "≥ 0.98 / 1.00 / 1.00 / 1.00; FCP ≤ 1.2 s, LCP ≤ 1.5 s, ≤ 100 KiB",
         format!(
-            "median of {runs} runs (performance {}): FCP {fcp:.1} s, LCP {lcp:.1} s, {bytes:.0} KiB; failing: {}",
+            "{} (performance {}): FCP {fcp:.1} s, LCP {lcp:.1} s, {bytes:.0} KiB; failing: {}",
+            if runs == 1 {
+                "one run".to_string()
+            } else {
+                format!("median of {runs} runs")
+            },
             all_scores.join(", "),
             if failing.is_empty() {
                 "none".to_string()
