@@ -72,9 +72,8 @@ pub struct Browser {
     http: reqwest::Client,
     session_url: String,
     driver: Child,
-    /// The narrowest window this engine's browser allows: WebKitGTK's MiniBrowser keeps its
-    /// toolbar, so its window cannot be as narrow as a phone, and phone-width pages are opened
-    /// in a frame of exactly the phone's width instead (see [`Browser::open`]).
+    /// Whether commands act inside a frame of the phone's width: WebKitGTK's MiniBrowser keeps
+    /// its toolbar, so its window cannot be as narrow as a phone (see [`Browser::open`]).
     in_frame: bool,
 }
 
