@@ -264,13 +264,7 @@ impl Browser {
         if let Some(body) = body {
             request = request.json(&body);
         }
-        let answer: Value = request
-            .send()
-            .await
-            .map_err(|e| e.to_string())?
-            .json()
-            .await
-            .map_err(|e| e.to_string())?;
+        let answer = send(request).await?;
         match answer["value"]["error"].as_str() {
             Some(error) => Err(format!("{error}: {}", answer["value"]["message"])),
             None => Ok(answer["value"].clone()),
@@ -509,20 +503,23 @@ impl Browser {
     }
 }
 
-async fn new_session(
-    http: &reqwest::Client,
-    base: &str,
-    capabilities: &Value,
-) -> Result<String, String> {
-    let created: Value = http
-        .post(format!("{base}/session"))
-        .json(capabilities)
+/// Sends one WebDriver request and reads its JSON answer.
+async fn send(request: reqwest::RequestBuilder) -> Result<Value, String> {
+    request
         .send()
         .await
         .map_err(|e| e.to_string())?
         .json()
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| e.to_string())
+}
+
+async fn new_session(
+    http: &reqwest::Client,
+    base: &str,
+    capabilities: &Value,
+) -> Result<String, String> {
+    let created = send(http.post(format!("{base}/session")).json(capabilities)).await?;
     created["value"]["sessionId"]
         .as_str()
         .map(str::to_string)
