@@ -9,7 +9,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::Diagnostic;
-use crate::fsutil::write_atomically;
+use crate::fsutil::write_in;
 
 /// One file's fixes were applied.
 #[derive(Debug)]
@@ -70,7 +70,7 @@ pub fn apply(
         if applied.is_empty() {
             continue;
         }
-        write_atomically(&full_path, new_text.as_bytes()).map_err(|error| {
+        write_in(root, path, new_text.as_bytes()).map_err(|error| {
             Diagnostic::error("fix", format!("cannot write {}: {error}", path.display()))
                 .in_file(path)
                 .hint("nothing was changed in this file; make it writable and run again")

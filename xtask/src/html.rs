@@ -39,6 +39,33 @@ struct Collector {
     text: RefCell<String>,
     /// Inside `<script>`, `<style>`, `<noscript>` or `<template>`: text nobody reads on the page.
     hidden_depth: RefCell<usize>,
+    /// Inside an element its attributes hide (`hidden`, `display:none`, …): its name, and how
+    /// many elements of that name are open inside it.
+    hidden_by_attribute: RefCell<Option<(String, usize)>>,
+}
+
+/// Elements that have no end tag, so they never open a hidden stretch.
+const VOID: [&str; 14] = [
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+    "source", "track", "wbr",
+];
+
+/// True when the attributes hide the element from a reader: `hidden`, `aria-hidden="true"`, or
+/// a style with `display: none` or `visibility: hidden`. A quote found only in such text is
+/// not on the page as people read it.
+fn hides(attributes: &[html5ever::Attribute]) -> bool {
+    attributes.iter().any(|attribute| {
+        let value = attribute.value.to_ascii_lowercase();
+        match &*attribute.name.local {
+            "hidden" => true,
+            "aria-hidden" => value.trim() == "true",
+            "style" => {
+                let compact: String = value.chars().filter(|c| !c.is_whitespace()).collect();
+                compact.contains("display:none") || compact.contains("visibility:hidden")
+            }
+            _ => false,
+        }
+    })
 }
 
 /// Elements whose text is not part of what a reader sees.
@@ -79,6 +106,25 @@ impl TokenSink for Collector {
             Token::TagToken(tag) => {
                 let name: &str = &tag.name;
                 let hidden = HIDDEN.contains(&name);
+                let opens = !tag.self_closing && !VOID.contains(&name);
+                {
+                    let mut hidden_by = self.hidden_by_attribute.borrow_mut();
+                    match (&mut *hidden_by, tag.kind) {
+                        (Some((open, depth)), TagKind::StartTag) if open == name && opens => {
+                            *depth += 1;
+                        }
+                        (Some((open, depth)), TagKind::EndTag) if open == name => {
+                            *depth -= 1;
+                            if *depth == 0 {
+                                *hidden_by = None;
+                            }
+                        }
+                        (None, TagKind::StartTag) if opens && hides(&tag.attrs) => {
+                            *hidden_by = Some((name.to_string(), 1));
+                        }
+                        _ => {}
+                    }
+                }
                 match tag.kind {
                     TagKind::StartTag => {
                         if self.keep == Keep::AllTags || name == "input" {
@@ -115,7 +161,10 @@ impl TokenSink for Collector {
                     }
                 }
             }
-            Token::CharacterTokens(text) if *self.hidden_depth.borrow() == 0 => {
+            Token::CharacterTokens(text)
+                if *self.hidden_depth.borrow() == 0
+                    && self.hidden_by_attribute.borrow().is_none() =>
+            {
                 self.text.borrow_mut().push_str(&text);
             }
             _ => {}
@@ -142,6 +191,105 @@ fn tokenize(html: &str, keep: Keep) -> Collector {
 pub fn read_page(html: &str) -> (Vec<StartTag>, String) {
     let collector = tokenize(html, Keep::FormFields);
     (collector.tags.into_inner(), collector.text.into_inner())
+}
+
+/// The most attributes a tag of a fetched page may have. html5ever checks each new attribute
+/// against the tag's others, so one tag with a few hundred thousand takes minutes; real pages
+/// stay far below this.
+pub const MAX_ATTRIBUTES: usize = 256;
+
+/// The largest number of attributes on one tag of `html`, counted in one linear pass (an
+/// upper bound: a stray `<` in text may count a few words), without looking inside
+/// `<script>`, `<style>` or comments. Callers refuse pages above `MAX_ATTRIBUTES` before
+/// tokenising them.
+pub fn most_attributes(html: &str) -> usize {
+    let bytes = html.as_bytes();
+    let mut most = 0;
+    let mut at = 0;
+    while let Some(offset) = memchr_lt(&bytes[at..]) {
+        let start = at + offset;
+        let rest = &bytes[start + 1..];
+        if rest.starts_with(b"!--") {
+            at = find(bytes, start + 4, b"-->").map_or(bytes.len(), |end| end + 3);
+            continue;
+        }
+        if !rest.first().is_some_and(u8::is_ascii_alphabetic) {
+            at = start + 1;
+            continue;
+        }
+        let (count, end) = count_attributes(bytes, start + 1);
+        most = most.max(count);
+        at = end;
+        let name: Vec<u8> = rest
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .map(u8::to_ascii_lowercase)
+            .collect();
+        if name == b"script" || name == b"style" {
+            let close = if name == b"script" { &b"</script"[..] } else { &b"</style"[..] };
+            at = find_ignoring_case(bytes, at, close).unwrap_or(bytes.len());
+        }
+    }
+    most
+}
+
+fn memchr_lt(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().position(|&b| b == b'<')
+}
+
+fn find(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    bytes
+        .get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|at| from + at)
+}
+
+fn find_ignoring_case(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    bytes
+        .get(from..)?
+        .windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle))
+        .map(|at| from + at)
+}
+
+/// Counts the attributes of the tag whose name starts at `from`; returns the count and the
+/// offset after the tag's `>`.
+fn count_attributes(bytes: &[u8], from: usize) -> (usize, usize) {
+    let mut count = 0;
+    let mut at = from;
+    // Skip the tag name.
+    while at < bytes.len() && !bytes[at].is_ascii_whitespace() && bytes[at] != b'>' {
+        at += 1;
+    }
+    let mut after_equals = false;
+    while at < bytes.len() {
+        match bytes[at] {
+            b'>' => return (count, at + 1),
+            b if b.is_ascii_whitespace() || b == b'/' => at += 1,
+            b'=' => {
+                after_equals = true;
+                at += 1;
+            }
+            quote @ (b'"' | b'\'') => {
+                at = find(bytes, at + 1, &[quote]).map_or(bytes.len(), |end| end + 1);
+                after_equals = false;
+            }
+            _ => {
+                if !after_equals {
+                    count += 1;
+                }
+                after_equals = false;
+                while at < bytes.len()
+                    && !bytes[at].is_ascii_whitespace()
+                    && !matches!(bytes[at], b'>' | b'=')
+                {
+                    at += 1;
+                }
+            }
+        }
+    }
+    (count, at)
 }
 
 /// Every start tag of `html`, with decoded attribute values.
@@ -178,5 +326,29 @@ mod tests {
         );
         let words: Vec<&str> = text.split_whitespace().collect();
         assert_eq!(words, ["One", "&", "two", "three", "four"]);
+    }
+
+    #[test]
+    fn hidden_elements_are_not_read() {
+        let text = visible_text(
+            "<p>shown</p><div hidden><div>nested</div>still hidden</div><span style=\"display: none\">none</span><p aria-hidden=\"true\">aria</p><p style=\"visibility:hidden\">invisible</p><img hidden><p>after</p>",
+        );
+        let words: Vec<&str> = text.split_whitespace().collect();
+        assert_eq!(words, ["shown", "after"]);
+    }
+
+    #[test]
+    fn attributes_are_counted_in_one_pass() {
+        assert_eq!(most_attributes("<p>text</p>"), 0);
+        assert_eq!(
+            most_attributes("<a href=\"x y\" class=a id = b hidden>x</a><br a b c d>"),
+            4
+        );
+        assert_eq!(
+            most_attributes("<script>if (a <b c d e f) {}</script><!-- <x a b c d e> --><p a>"),
+            1
+        );
+        let many = format!("<div {}>", "a ".repeat(300_000));
+        assert_eq!(most_attributes(&many), 300_000);
     }
 }

@@ -153,13 +153,11 @@ fn join_words(words: &[&str]) -> String {
     }
 }
 
+/// How every picture this module draws begins; `snippets` removes only files that do.
+pub const SVG_START: &str = "<svg class=\"cs\" xmlns=\"http://www.w3.org/2000/svg\" ";
+
 /// Text safe inside SVG elements and attributes.
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
+use crate::escape::html as escape;
 
 /// The light colours; dark ones follow the phone's setting, and the site's themes override both.
 const STYLE: &str = ".cs{--cs-screen:#f2f2f7;--cs-row:#fff;--cs-text:#1c1c1e;--cs-muted:#5c5c63;--cs-line:#c6c6c8;--cs-mark:#0a5cc2;--cs-marked:#e3edfb;--cs-on:#1f7a36}\

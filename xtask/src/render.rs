@@ -48,7 +48,7 @@ pub fn build_book(root: &Path, guide: &LoadedGuide) -> Result<PathBuf, Vec<Diagn
         Ok(html_dir) if problems.is_empty() => {
             let icons = favicons(&html_dir);
             let redirect = crate::site::root_redirect(&guide.guide, &icons);
-            crate::fsutil::write_atomically(&html_dir.join("index.html"), redirect.as_bytes())
+            crate::fsutil::write_in(&html_dir, Path::new("index.html"), redirect.as_bytes())
                 .map_err(|error| {
                     vec![Diagnostic::error(
                         CHECK,

@@ -40,6 +40,10 @@ pub struct ServeConfig {
     pub max_connections: usize,
     /// How long one long poll waits for a rebuild before answering anyway.
     pub poll_wait: Duration,
+    /// Long polls waiting at once. They hold their connection while they wait, so they get a
+    /// budget of their own, below `max_connections`: past it a poll is answered at once (503),
+    /// and page requests always find a free connection.
+    pub max_polls: usize,
     /// Add the reload script to HTML pages and forbid caching (the preview); off to serve the
     /// site as published, cached for ten minutes.
     pub live_reload: bool,
@@ -53,6 +57,7 @@ impl Default for ServeConfig {
             header_timeout: Duration::from_secs(10),
             max_connections: 64,
             poll_wait: Duration::from_secs(25),
+            max_polls: 16,
             live_reload: true,
             gzip: false,
         }
@@ -119,6 +124,10 @@ pub fn start_with(html_dir: &Path, port: u16, config: ServeConfig) -> std::io::R
     let (stop, stopped) = tokio::sync::oneshot::channel();
     let site = Arc::new(Site {
         html_dir: html_dir.to_path_buf(),
+        port: address.port(),
+        polls: Arc::new(Semaphore::new(
+            config.max_polls.clamp(1, config.max_connections.max(2) - 1),
+        )),
         numbers,
         poll_wait: config.poll_wait,
         live_reload: config.live_reload,
@@ -211,6 +220,9 @@ fn is_source(root: &Path, path: &Path) -> bool {
 
 struct Site {
     html_dir: PathBuf,
+    /// The port the server listens on: the only one a `Host` header may name.
+    port: u16,
+    polls: Arc<Semaphore>,
     numbers: watch::Receiver<u64>,
     poll_wait: Duration,
     live_reload: bool,
@@ -252,6 +264,14 @@ async fn answer(site: &Site, request: Request<Incoming>) -> Response<Full<Bytes>
             .headers_mut()
             .insert(ALLOW, HeaderValue::from_static("GET, HEAD"));
         return response;
+    }
+    if !is_own_host(request.headers().get(hyper::header::HOST), site.port) {
+        // A page on another site can make a browser send requests here under a name of its
+        // own (DNS rebinding); only the loopback names of this server are answered.
+        return plain(
+            StatusCode::MISDIRECTED_REQUEST,
+            "this preview answers only 127.0.0.1, localhost or [::1] with its own port\n",
+        );
     }
     let path = request.uri().path();
     let accepts_gzip = request
@@ -302,6 +322,17 @@ async fn answer(site: &Site, request: Request<Incoming>) -> Response<Full<Bytes>
     response
 }
 
+/// True when `host` is `127.0.0.1:PORT`, `localhost:PORT` or `[::1]:PORT` for this server's port.
+pub fn is_own_host(host: Option<&HeaderValue>, port: u16) -> bool {
+    let Some(host) = host.and_then(|h| h.to_str().ok()) else {
+        return false;
+    };
+    let host = host.to_ascii_lowercase();
+    ["127.0.0.1", "localhost", "[::1]"]
+        .iter()
+        .any(|name| host == format!("{name}:{port}"))
+}
+
 /// Text is worth compressing; images and fonts are compressed already.
 fn is_text(content_type: &str) -> bool {
     content_type.starts_with("text/")
@@ -326,6 +357,12 @@ async fn long_poll(site: &Site, query: &str) -> Response<Full<Bytes>> {
         .and_then(|n| n.parse().ok())
         .unwrap_or(0);
     let mut numbers = site.numbers.clone();
+    let Ok(_waiting) = site.polls.clone().try_acquire_owned() else {
+        let mut busy = plain(StatusCode::SERVICE_UNAVAILABLE, "too many pages are waiting\n");
+        busy.headers_mut()
+            .insert(hyper::header::RETRY_AFTER, HeaderValue::from_static("1"));
+        return busy;
+    };
     let _ = tokio::time::timeout(site.poll_wait, numbers.wait_for(|n| *n > since)).await;
     let current = *numbers.borrow();
     plain(StatusCode::OK, &current.to_string())
@@ -344,7 +381,7 @@ fn plain(status: StatusCode, text: &str) -> Response<Full<Bytes>> {
 /// Adds the reload script before `</body>` (only in the preview; the published site has none).
 fn with_reload_script(body: Vec<u8>, build_number: u64) -> Vec<u8> {
     let script = format!(
-        "<script>(async () => {{\n  let seen = {build_number};\n  for (;;) {{\n    try {{\n      const answer = await fetch('{LIVE_RELOAD_PATH}?since=' + seen, {{cache: 'no-store'}});\n      const now = Number(await answer.text());\n      if (now > seen) {{ location.reload(); return; }}\n    }} catch (error) {{\n      await new Promise(resume => setTimeout(resume, 1000));\n    }}\n  }}\n}})();</script>\n"
+        "<script>(async () => {{\n  let seen = {build_number};\n  for (;;) {{\n    try {{\n      const answer = await fetch('{LIVE_RELOAD_PATH}?since=' + seen, {{cache: 'no-store'}});\n      if (!answer.ok) {{ throw new Error('busy'); }}\n      const now = Number(await answer.text());\n      if (now > seen) {{ location.reload(); return; }}\n    }} catch (error) {{\n      await new Promise(resume => setTimeout(resume, 1000));\n    }}\n  }}\n}})();</script>\n"
     );
     let text = String::from_utf8_lossy(&body);
     match text.rfind("</body>") {
@@ -366,7 +403,18 @@ pub fn respond(html_dir: &Path, path: &str) -> (StatusCode, &'static str, Vec<u8
     if file.is_dir() {
         file = file.join("index.html");
     }
-    match std::fs::read(&file) {
+    // Serve only what really lies in the site: a symbolic link in the build folder to a file
+    // elsewhere is answered like a missing file.
+    let inside_site = match (file.canonicalize(), html_dir.canonicalize()) {
+        (Ok(real), Ok(site)) => real.starts_with(site),
+        _ => false,
+    };
+    let read = if inside_site {
+        std::fs::read(&file)
+    } else {
+        Err(std::io::Error::from(std::io::ErrorKind::NotFound))
+    };
+    match read {
         Ok(body) => (StatusCode::OK, content_type(&file), body),
         Err(_) => (
             StatusCode::NOT_FOUND,

@@ -77,7 +77,10 @@ pub fn page_header(guide: &Guide, pages: &BTreeSet<PathBuf>, page: &Path) -> Str
             .map(|rest| Path::new(&edition.dir).join(rest))
             .filter(|candidate| pages.contains(candidate))
             .unwrap_or_else(|| Path::new(&edition.dir).join("index.md"));
-        let href = format!("{to_root}{}", target.with_extension("html").display());
+        let href = escape(&format!(
+            "{to_root}{}",
+            target.with_extension("html").display()
+        ));
         let current = here.is_some_and(|h| h.id == edition.id);
         let aria = if current {
             " aria-current=\"page\""
@@ -91,7 +94,7 @@ pub fn page_header(guide: &Guide, pages: &BTreeSet<PathBuf>, page: &Path) -> Str
         };
         html.push_str(&format!(
             "<li><a href=\"{href}\"{aria}{legacy} data-edition=\"{}\">{}</a></li>\n",
-            edition.id,
+            escape(&edition.id),
             escape(&edition.title)
         ));
     }
@@ -109,7 +112,7 @@ pub fn page_header(guide: &Guide, pages: &BTreeSet<PathBuf>, page: &Path) -> Str
             began = escape(&guide.history.basic_auth_disabling_began),
             gone = escape(&guide.history.basic_auth_gone_for_good),
             product = escape(&guide.service.product),
-            dir = current.dir,
+            dir = escape(&current.dir),
             title = escape(&current.title),
         ));
     }
@@ -133,7 +136,7 @@ pub fn page_footer(guide: &Guide, page: &Path) -> String {
                 .unwrap_or_default();
             format!(
                 " · Sources of this edition last checked on {}{device}",
-                edition.sources_checked
+                escape(&edition.sources_checked)
             )
         })
         .unwrap_or_default();
@@ -180,9 +183,13 @@ pub fn sources_section(guide: &Guide, content: &str) -> String {
         } else {
             ""
         };
-        let title = source.title.replace(['[', ']'], "");
+        // Markdown that renders as the title's own characters; the address (validated when
+        // the guide loads: no spaces, quotes or angle brackets) in angle brackets, so no
+        // character of it can end the link early.
+        let title = crate::escape::markdown(&source.title);
+        let retrieved = crate::escape::markdown(&retrieved);
         let line = match &source.url {
-            Some(url) => format!("- [{title}]({url}){second_hand}, quoted on {retrieved}\n"),
+            Some(url) => format!("- [{title}](<{url}>){second_hand}, quoted on {retrieved}\n"),
             None => format!("- {title}{second_hand}, quoted on {retrieved}\n"),
         };
         section.push_str(&line);
@@ -191,12 +198,7 @@ pub fn sources_section(guide: &Guide, content: &str) -> String {
     section
 }
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
+use crate::escape::html as escape;
 
 /// The site root opens the current edition. mdBook would copy the first chapter to
 /// `index.html`, but with the relative links of `current/`, which break one folder up; a small
@@ -204,10 +206,10 @@ fn escape(text: &str) -> String {
 /// `icons` are the rendered favicon files (their names carry a content hash), so the browser
 /// asks for those instead of a missing `/favicon.ico`.
 pub fn root_redirect(guide: &Guide, icons: &[String]) -> String {
-    let target = format!("{}/index.html", guide.editions[0].dir);
+    let target = escape(&format!("{}/index.html", guide.editions[0].dir));
     let icon_links: String = icons
         .iter()
-        .map(|icon| format!("<link rel=\"icon\" href=\"{icon}\">\n"))
+        .map(|icon| format!("<link rel=\"icon\" href=\"{}\">\n", escape(icon)))
         .collect();
     let title = escape(&guide.editions[0].title);
     format!(

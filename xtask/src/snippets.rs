@@ -84,19 +84,19 @@ fn write_figure(
     let _ = writeln!(
         out,
         "{indent}<figcaption>{what}: {}.</figcaption>\n{indent}</figure>",
-        picture.alt.replace('&', "&amp;").replace('<', "&lt;")
+        crate::escape::html(&picture.alt)
     );
 }
 
 fn write_step(out: &mut String, number: usize, key: &str, step: &Step) {
     let indent = " ".repeat(format!("{number}. ").len());
-    let _ = writeln!(out, "{number}. **{}.**", step.title);
-    let _ = writeln!(out, "{indent}{}", step.text);
+    let _ = writeln!(out, "{number}. **{}.**", md(&step.title));
+    let _ = writeln!(out, "{indent}{}", md(&step.text));
     if let Some(menu) = &step.menu {
         let _ = writeln!(
             out,
             "\n{indent}**{}**<!-- setting: {key}.menu -->",
-            menu.join(MENU_SEPARATOR)
+            md(&menu.join(MENU_SEPARATOR))
         );
     }
     if !step.enter.is_empty() {
@@ -105,26 +105,29 @@ fn write_step(out: &mut String, number: usize, key: &str, step: &Step) {
         for (position, entry) in step.enter.iter().enumerate() {
             let what = match (&entry.value, &entry.hint) {
                 (Some(value), Some(hint)) => format!(
-                    "`{value}`<!-- setting: {key}.enter.{}.value --> ({hint})",
-                    position + 1
+                    "{}<!-- setting: {key}.enter.{}.value --> ({})",
+                    code(value),
+                    position + 1,
+                    md(hint)
                 ),
                 (Some(value), None) => {
                     format!(
-                        "`{value}`<!-- setting: {key}.enter.{}.value -->",
+                        "{}<!-- setting: {key}.enter.{}.value -->",
+                        code(value),
                         position + 1
                     )
                 }
-                (None, Some(hint)) => format!("*{hint}*"),
+                (None, Some(hint)) => format!("*{}*", md(hint)),
                 (None, None) => "*leave as it is*".to_string(),
             };
-            let _ = writeln!(out, "{indent}| {} | {what} |", entry.field);
+            let _ = writeln!(out, "{indent}| {} | {what} |", md(&entry.field));
         }
     }
     if let Some(note) = &step.note {
-        let _ = writeln!(out, "\n{indent}> **Note:** {note}");
+        let _ = writeln!(out, "\n{indent}> **Note:** {}", md(note));
     }
     if let Some(warning) = &step.warning {
-        let _ = writeln!(out, "\n{indent}> **Warning:** {warning}");
+        let _ = writeln!(out, "\n{indent}> **Warning:** {}", md(warning));
     }
 }
 
@@ -139,27 +142,28 @@ pub fn settings_table(guide: &Guide, edition: &Edition) -> String {
     };
     row(
         "Your iPhone",
-        format!("**{}**<!-- setting: {key}.ios -->", edition.ios),
+        format!("**{}**<!-- setting: {key}.ios -->", md(&edition.ios)),
         Some(&format!("{key}.ios")),
     );
     row(
         "Where to add the account",
         format!(
             "**{}**<!-- setting: {key}.add_account_path -->",
-            edition.add_account_path.join(MENU_SEPARATOR)
+            md(&edition.add_account_path.join(MENU_SEPARATOR))
         ),
         Some(&format!("{key}.add_account_path")),
     );
     row(
         "How you sign in",
-        format!("**{}**<!-- setting: {key}.auth -->", edition.auth),
+        format!("**{}**<!-- setting: {key}.auth -->", md(&edition.auth)),
         Some(&format!("{key}.auth")),
     );
     row(
         "Email",
         format!(
-            "**{}**<!-- setting: service.username_rule -->, e.g. `{}`<!-- setting: service.example_email -->",
-            service.username_rule, service.example_email
+            "**{}**<!-- setting: service.username_rule -->, e.g. {}<!-- setting: service.example_email -->",
+            md(&service.username_rule),
+            code(&service.example_email)
         ),
         Some("service.username_rule"),
     );
@@ -178,8 +182,8 @@ pub fn settings_table(guide: &Guide, edition: &Edition) -> String {
     row(
         "Server",
         format!(
-            "`{}`<!-- setting: service.exchange_server --> ({server_note})",
-            service.exchange_server
+            "{}<!-- setting: service.exchange_server --> ({server_note})",
+            code(&service.exchange_server)
         ),
         Some("service.exchange_server"),
     );
@@ -189,7 +193,7 @@ pub fn settings_table(guide: &Guide, edition: &Edition) -> String {
         "Sources last checked",
         format!(
             "**{}**<!-- setting: {key}.sources_checked -->",
-            edition.sources_checked
+            md(&edition.sources_checked)
         ),
         None,
     );
@@ -203,19 +207,46 @@ fn source_cell(guide: &Guide, key: &str) -> String {
     };
     match crate::model::facts::cited(guide, source) {
         Some(cited) => {
-            let title = cited.title.replace('|', "\\|");
+            let title = md(&cited.title);
             let second_hand = if cited.secondary {
                 " (second-hand)"
             } else {
                 ""
             };
             match cited.url {
-                Some(url) => format!("[{title}]({url}){second_hand}"),
+                Some(url) => format!("[{title}](<{url}>){second_hand}"),
                 None => format!("{title}{second_hand}"),
             }
         }
         None => "*no source found yet*".to_string(),
     }
+}
+
+/// True for a file this command writes: markdown that starts with its header, or a step
+/// picture by its own name (`step-N.svg`) and its own first bytes. Only such files are ever
+/// removed.
+pub fn is_generated(file: &crate::model::book::SourceFile) -> bool {
+    let name = file
+        .path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("");
+    let picture_name = name
+        .strip_prefix("step-")
+        .and_then(|rest| rest.strip_suffix(".svg"))
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+    file.text.starts_with(HEADER)
+        || (picture_name && file.text.starts_with(crate::pictures::SVG_START))
+}
+
+/// Contributor text as inline markdown that shows exactly its characters.
+fn md(text: &str) -> String {
+    crate::escape::markdown(text)
+}
+
+/// A value the reader types, as a code span that shows exactly its characters.
+fn code(text: &str) -> String {
+    crate::escape::code_span(text)
 }
 
 /// `cargo xtask snippets [--check]`: the I/O edge around `generate`.
@@ -269,8 +300,10 @@ pub mod command {
         exit::CLEAN
     }
 
-    /// Writes every generated file that differs from `on_disk` (atomically) and removes files
-    /// no edition generates; `note` hears one line per change.
+    /// Writes every generated file that differs from `on_disk` (atomically) and removes the
+    /// files this command once generated that no edition generates now. A file it did not
+    /// generate (a contributor's draft) is never removed: `note` lists it. Nothing is written
+    /// through, or over, a symbolic link.
     pub fn write(
         root: &Path,
         generated: &[super::Generated],
@@ -284,19 +317,29 @@ pub mod command {
             if unchanged {
                 continue;
             }
-            crate::fsutil::write_atomically(&root.join(&file.path), file.contents.as_bytes())
+            crate::fsutil::write_in(root, &file.path, file.contents.as_bytes())
                 .map_err(|error| format!("cannot write {}: {error}", file.path.display()))?;
             note(format!("wrote {}", file.path.display()));
         }
         for disk in on_disk {
-            if !generated.iter().any(|file| file.path == disk.path) {
-                std::fs::remove_file(root.join(&disk.path))
-                    .map_err(|error| format!("cannot remove {}: {error}", disk.path.display()))?;
-                note(format!(
-                    "removed {} (no edition generates it)",
-                    disk.path.display()
-                ));
+            if generated.iter().any(|file| file.path == disk.path) {
+                continue;
             }
+            if !super::is_generated(disk) {
+                note(format!(
+                    "left {} alone: not generated by this command (move it out of {}/ or delete it yourself)",
+                    disk.path.display(),
+                    super::SNIPPETS_DIR
+                ));
+                continue;
+            }
+            crate::fsutil::refuse_links_below(root, &disk.path)
+                .and_then(|()| std::fs::remove_file(root.join(&disk.path)))
+                .map_err(|error| format!("cannot remove {}: {error}", disk.path.display()))?;
+            note(format!(
+                "removed {} (no edition generates it)",
+                disk.path.display()
+            ));
         }
         Ok(())
     }

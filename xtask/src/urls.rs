@@ -47,6 +47,25 @@ pub fn guide_targets(guide: &Guide) -> Vec<Target> {
         .collect()
 }
 
+/// The target for `url`: the guide's declaration of it (the same address, compared as the
+/// `url` crate normalises it), else a plain `ok`.
+pub fn declared_target(declared: &[Target], url: &str) -> Target {
+    let normal = |address: &str| url::Url::parse(address).map(|u| u.to_string()).ok();
+    let wanted = normal(url);
+    declared
+        .iter()
+        .find(|target| target.url == url || (wanted.is_some() && normal(&target.url) == wanted))
+        .map(|target| Target {
+            url: url.to_string(),
+            ..target.clone()
+        })
+        .unwrap_or_else(|| Target {
+            url: url.to_string(),
+            expectation: Expectation::Ok,
+            redirect_to: None,
+        })
+}
+
 /// Checks `targets`, using and updating the cache under `root` when asked.
 pub fn run_checks(
     root: &Path,
@@ -215,14 +234,15 @@ pub fn command(root: &Path, options: &UrlsOptions, console: &mut Console<'_>) ->
             }
         }
     } else {
+        // A URL the guide declares is checked against what the guide expects of it (a sign-in
+        // page that suddenly answers directly is news); any other is expected to answer `ok`.
+        let declared = crate::model::load::load_guide(root)
+            .map(|loaded| guide_targets(&loaded.guide))
+            .unwrap_or_default();
         let targets = options
             .urls
             .iter()
-            .map(|url| Target {
-                url: url.clone(),
-                expectation: Expectation::Ok,
-                redirect_to: None,
-            })
+            .map(|url| declared_target(&declared, url))
             .collect();
         (targets, Vec::new())
     };

@@ -93,12 +93,65 @@ pub fn check(root: &Path, config: &Config, text: &str) -> Vec<Diagnostic> {
                 );
             }
         }
-        for page in html.redirect.keys() {
-            if !is_plain_relative(page.trim_start_matches('/')) {
+        for (page, target) in &html.redirect {
+            let shown = crate::escape::terminal(page);
+            let (path, fragment) = page.split_once('#').unwrap_or((page, ""));
+            if has_markup_characters(page) {
                 refuse(
                     page,
-                    format!("[output.html.redirect] `{page}` would write a page outside the site"),
+                    format!("[output.html.redirect] `{shown}` holds whitespace, a quote, a backslash or an angle bracket; it lands in the page's script"),
+                    "name the old page by its plain path, e.g. /old/page.html or /page.html#old-section",
+                );
+            } else if !is_plain_relative(path.trim_start_matches('/')) || fragment.contains('#') {
+                refuse(
+                    page,
+                    format!("[output.html.redirect] `{shown}` would write a page outside the site"),
                     "name the old page by its path inside the site, e.g. /old/page.html",
+                );
+            }
+            if let Some(why) = redirect_target_problem(target) {
+                refuse(
+                    target,
+                    format!(
+                        "[output.html.redirect] the target `{}` of `{shown}` {why}",
+                        crate::escape::terminal(target)
+                    ),
+                    "send readers to a page of the site (a relative path such as ../current/index.html) or to an http(s) address",
+                );
+            }
+        }
+        let addresses = [
+            ("git-repository-url", html.git_repository_url.as_deref()),
+            ("edit-url-template", html.edit_url_template.as_deref()),
+        ];
+        for (key, address) in addresses {
+            let Some(address) = address else { continue };
+            // `{path}` is mdBook's placeholder, filled with a chapter's path.
+            if let Some(why) =
+                crate::model::load::web_address_problem(&address.replace("{path}", "path"))
+            {
+                refuse(
+                    key,
+                    format!(
+                        "[output.html] {key} `{}` {why}; it is a link on every page",
+                        crate::escape::terminal(address)
+                    ),
+                    "write the repository's https:// address",
+                );
+            }
+        }
+        if let Some(site_url) = html.site_url.as_deref() {
+            if has_markup_characters(site_url)
+                || !site_url.starts_with('/')
+                || site_url.starts_with("//")
+            {
+                refuse(
+                    "site-url",
+                    format!(
+                        "[output.html] site-url `{}` is not a plain path such as /calsync-guide/",
+                        crate::escape::terminal(site_url)
+                    ),
+                    "write the path the site is published under, starting and ending with /",
                 );
             }
         }
@@ -108,6 +161,73 @@ pub fn check(root: &Path, config: &Config, text: &str) -> Vec<Diagnostic> {
         .and_then(|html| html.theme)
         .unwrap_or_else(|| PathBuf::from("theme"));
     problems.extend(theme_links_out(&root, &build, &theme));
+    let mut watched = vec![
+        PathBuf::from("guide.yaml"),
+        PathBuf::from("book.toml"),
+        config.book.src.clone(),
+        PathBuf::from(crate::model::SNIPPETS_DIR),
+        theme,
+        config.build.build_dir.clone(),
+    ];
+    watched.dedup();
+    problems.extend(links_out(&root, &watched));
+    problems
+}
+
+/// Most entries a folder walk looks at: a tree far larger than a guide is not walked to the end.
+const MAX_WALKED: usize = 100_000;
+
+/// Every symbolic link under `folders` (relative to `root`, itself canonical) that resolves
+/// outside the repository, into its `.git` folder, or nowhere. mdBook follows links when it
+/// copies the book and reads chapters; the preview follows them when it serves; a pull request
+/// can add a link to `/proc/self/environ` as easily as a chapter. Links are not descended into.
+pub fn links_out(root: &Path, folders: &[PathBuf]) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    let mut pending: Vec<PathBuf> = folders.iter().map(|folder| root.join(folder)).collect();
+    let mut walked = 0;
+    while let Some(path) = pending.pop() {
+        walked += 1;
+        if walked > MAX_WALKED {
+            break;
+        }
+        let Ok(metadata) = path.symlink_metadata() else {
+            continue;
+        };
+        if metadata.file_type().is_symlink() {
+            let shown = path.strip_prefix(root).unwrap_or(&path).display().to_string();
+            let problem = match path.canonicalize() {
+                Err(_) => Some("points at nothing".to_string()),
+                Ok(real) if !inside(root, &real) => {
+                    Some(format!("resolves outside the repository ({})", real.display()))
+                }
+                Ok(real) if inside(&root.join(".git"), &real) => {
+                    Some("resolves into the repository's .git folder".to_string())
+                }
+                Ok(_) => None,
+            };
+            if let Some(problem) = problem {
+                problems.push(
+                    Diagnostic::error(
+                        CHECK,
+                        format!(
+                            "the symbolic link {} {problem}; mdBook would read and publish what it points at",
+                            crate::escape::terminal(&shown)
+                        ),
+                    )
+                    .in_file(shown)
+                    .hint("replace the link with the file itself, or remove it"),
+                );
+            }
+        } else if metadata.is_dir() {
+            if let Ok(entries) = std::fs::read_dir(&path) {
+                let mut children: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+                children.sort();
+                children.reverse();
+                pending.extend(children);
+            }
+        }
+    }
+    problems.sort_by(|a, b| a.message.cmp(&b.message));
     problems
 }
 
@@ -219,6 +339,34 @@ pub fn resolve(root: &Path, path: &Path) -> PathBuf {
 /// True when `path` is `dir` or below it.
 pub fn inside(dir: &Path, path: &Path) -> bool {
     path.starts_with(dir)
+}
+
+/// Characters that could end an attribute, a script string or a URL early, or hide in a diff.
+fn has_markup_characters(text: &str) -> bool {
+    text.chars().any(|c| {
+        c.is_whitespace()
+            || crate::escape::is_hidden_control(c)
+            || matches!(c, '"' | '\'' | '<' | '>' | '`' | '\\')
+    })
+}
+
+/// Why a redirect may not send readers to `target`, if it may not: it must be a path inside
+/// the site (no scheme, no `//host`) or a valid http(s) address. `javascript:`, `data:` and
+/// the like would run in the reader's browser.
+fn redirect_target_problem(target: &str) -> Option<&'static str> {
+    if has_markup_characters(target) {
+        return Some("holds whitespace, a quote, a backslash or an angle bracket");
+    }
+    if crate::markdown::browser_scheme(target).is_some() {
+        return crate::model::load::web_address_problem(target);
+    }
+    if target.starts_with("//") {
+        return Some("names another host without a scheme");
+    }
+    if target.is_empty() {
+        return Some("is empty");
+    }
+    None
 }
 
 fn is_plain_relative(path: &str) -> bool {

@@ -71,6 +71,7 @@ pub fn parse_guide(text: &str) -> Result<LoadedGuide, Diagnostic> {
     let guide: Guide = serde_yaml::from_str(body).map_err(|error| yaml_error(text, bom, &error))?;
     let value: serde_yaml::Value =
         serde_yaml::from_str(body).map_err(|error| yaml_error(text, bom, &error))?;
+    no_hidden_controls(text, &value)?;
     validate(text, &guide)?;
     Ok(LoadedGuide {
         text: text.to_string(),
@@ -183,11 +184,19 @@ fn validate(text: &str, guide: &Guide) -> Result<(), Diagnostic> {
                 "ids name setting keys (urls.<id>.url) and must be unique",
             ));
         }
-        if !(entry.url.starts_with("https://") || entry.url.starts_with("http://")) {
+        check_id(text, "URL", &entry.id)?;
+        if let Some(why) = web_address_problem(&entry.url) {
             return Err(problem(
                 &entry.url,
-                format!("URL `{}` is not http(s)", entry.url),
-                "readers may only be sent to http:// or https:// addresses",
+                format!("URL `{}` {why}", entry.url),
+                "readers may only be sent to a plain http:// or https:// address; percent-encode spaces and quotes (%20, %22)",
+            ));
+        }
+        if let Some(why) = entry.redirect_to.as_deref().and_then(web_address_problem) {
+            return Err(problem(
+                entry.redirect_to.as_deref().unwrap_or_default(),
+                format!("redirect_to of `{}` {why}", entry.id),
+                "write the address the redirect must end at, as http:// or https://",
             ));
         }
         if (entry.expect == Expectation::Redirect) != entry.redirect_to.is_some() {
@@ -201,8 +210,20 @@ fn validate(text: &str, guide: &Guide) -> Result<(), Diagnostic> {
             ));
         }
     }
+    let mut document_ids = std::collections::BTreeSet::new();
+    for document in &guide.documents {
+        check_id(text, "document", &document.id)?;
+        if !document_ids.insert(document.id.as_str()) {
+            return Err(problem(
+                &format!("id: {}", document.id),
+                format!("two documents have the id `{}`", document.id),
+                "ids are cited as `document: <id>` and must be unique",
+            ));
+        }
+    }
     let mut edition_ids = std::collections::BTreeSet::new();
     for edition in &guide.editions {
+        check_id(text, "edition", &edition.id)?;
         if !edition_ids.insert(edition.id.as_str()) {
             return Err(problem(
                 &format!("id: {}", edition.id),
@@ -258,6 +279,112 @@ fn validate(text: &str, guide: &Guide) -> Result<(), Diagnostic> {
         )),
         Some(_) => Ok(()),
     }
+}
+
+/// Ids name setting keys and land in pages (attributes, anchors, file names): lowercase ASCII
+/// letters, digits, `-` and `_`, starting with a letter or digit, like an edition's `dir`.
+fn check_id(text: &str, what: &str, id: &str) -> Result<(), Diagnostic> {
+    if is_plain_id(id) {
+        return Ok(());
+    }
+    let needle = format!("id: {id}");
+    let offset = text
+        .find(&needle)
+        .map(|at| at + 4)
+        .or_else(|| text.find(id))
+        .unwrap_or(0);
+    Err(Diagnostic::error(
+        "yaml",
+        format!("{what} id `{}` must be lowercase letters, digits, `-` and `_`", crate::escape::terminal(id)),
+    )
+    .at_span(GUIDE_FILE, text, offset..offset + id.len().max(1))
+    .hint("ids name setting keys and land in every page's HTML; e.g. security_info or ios-14-17"))
+}
+
+/// True for an id of lowercase ASCII letters, digits, `-` and `_`, starting with a letter or digit.
+pub fn is_plain_id(id: &str) -> bool {
+    id.chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+}
+
+/// Why `address` may not be published as a link, if it may not: it must parse (the `url`
+/// crate, as a browser would), be http(s) with a host, and hold no character that could end an
+/// attribute or a markdown link early (whitespace, quotes, angle brackets, backticks).
+pub fn web_address_problem(address: &str) -> Option<&'static str> {
+    if address
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '\'' | '<' | '>' | '`' | '\\'))
+    {
+        return Some("holds whitespace, a quote, a backslash, a backtick or an angle bracket");
+    }
+    let Ok(parsed) = url::Url::parse(address) else {
+        return Some("is not a valid address");
+    };
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Some("is not http(s)");
+    }
+    if parsed.host_str().is_none_or(str::is_empty) {
+        return Some("has no host");
+    }
+    if !address
+        .get(..parsed.scheme().len() + 3)
+        .is_some_and(|start| start.eq_ignore_ascii_case(&format!("{}://", parsed.scheme())))
+    {
+        return Some("is not written as http:// or https:// followed by a host");
+    }
+    None
+}
+
+/// Every string of the file is shown to readers or printed on a terminal: none may hold a
+/// control character (an escape sequence, a NUL that makes a profile's XML ill-formed) or a
+/// bidirectional control that makes a reviewer read something other than what is published.
+fn no_hidden_controls(text: &str, value: &serde_yaml::Value) -> Result<(), Diagnostic> {
+    fn walk<'v>(value: &'v serde_yaml::Value, found: &mut Option<&'v str>) {
+        match value {
+            serde_yaml::Value::String(s) => {
+                if found.is_none() && s.chars().any(crate::escape::is_hidden_control) {
+                    *found = Some(s);
+                }
+            }
+            serde_yaml::Value::Sequence(items) => items.iter().for_each(|v| walk(v, found)),
+            serde_yaml::Value::Mapping(map) => map.iter().for_each(|(k, v)| {
+                walk(k, found);
+                walk(v, found);
+            }),
+            serde_yaml::Value::Tagged(tagged) => walk(&tagged.value, found),
+            _ => {}
+        }
+    }
+    let mut found = None;
+    walk(value, &mut found);
+    let Some(string) = found else {
+        return Ok(());
+    };
+    let at = string
+        .char_indices()
+        .find(|(_, c)| crate::escape::is_hidden_control(*c))
+        .map_or(0, |(i, _)| i);
+    let before = &string[..at];
+    // Point at the character itself when it is written raw, else at the text before it.
+    let offset = text
+        .char_indices()
+        .find(|(_, c)| crate::escape::is_hidden_control(*c) && *c != '\n' && *c != '\r' && *c != '\t')
+        .map(|(i, _)| i)
+        .or_else(|| (!before.is_empty()).then(|| text.find(before)).flatten().map(|i| i + before.len()))
+        .unwrap_or(0);
+    Err(Diagnostic::error(
+        "yaml",
+        format!(
+            "the text `{}` holds a control or bidirectional character",
+            crate::escape::terminal(string)
+        ),
+    )
+    .at_span(GUIDE_FILE, text, offset..offset + 1)
+    .hint("remove it (it is invisible, or breaks a terminal or the profile's XML); write plain text on one line"))
 }
 
 fn is_semver(text: &str) -> bool {

@@ -7,6 +7,7 @@ pub mod includes;
 pub mod load;
 pub mod schema;
 pub mod settings;
+pub mod yaml_spans;
 
 use std::path::{Path, PathBuf};
 

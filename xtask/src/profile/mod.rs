@@ -148,7 +148,7 @@ pub fn write_into(html_dir: &Path, guide: &Guide) -> std::io::Result<Option<Path
         return Ok(None);
     };
     let path = html_dir.join(PUBLISHED_PATH);
-    crate::fsutil::write_atomically(&path, &to_xml(&profile))?;
+    crate::fsutil::write_in(html_dir, Path::new(PUBLISHED_PATH), &to_xml(&profile))?;
     Ok(Some(path))
 }
 

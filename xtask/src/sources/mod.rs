@@ -106,6 +106,33 @@ fn source_address(guide: &Guide, source: &Source) -> Option<String> {
     }
 }
 
+/// Why the facts asked for cannot be checked as asked, if they cannot: a key no fact has (a
+/// typo would otherwise check nothing and succeed), or `--stamp` with a key filter or
+/// `--exclude`: a stamp says every quote of the edition was found, so every one must be read.
+fn key_filter_problem(guide: &Guide, options: &SourcesOptions) -> Option<String> {
+    let known: Vec<&str> = guide
+        .facts
+        .iter()
+        .flat_map(|fact| fact.keys.iter().map(String::as_str))
+        .collect();
+    if let Some(unknown) = options.keys.iter().find(|key| !known.contains(&key.as_str())) {
+        let hint = crate::suggest::closest(unknown, known.iter().copied())
+            .map(|best| format!(" (did you mean `{best}`?)"))
+            .unwrap_or_default();
+        return Some(format!(
+            "no fact has the key `{}`{hint}",
+            crate::escape::terminal(unknown)
+        ));
+    }
+    if options.stamp && (!options.keys.is_empty() || !options.online.config.excludes.is_empty()) {
+        return Some(
+            "--stamp dates an edition whose every quote was found, so it checks every fact: leave out the keys and --exclude"
+                .to_string(),
+        );
+    }
+    None
+}
+
 /// The facts selected by `keys` (all when empty).
 fn selected<'g>(guide: &'g Guide, keys: &[String]) -> Vec<&'g Fact> {
     guide
@@ -252,6 +279,10 @@ pub fn command(root: &Path, options: &SourcesOptions, console: &mut Console<'_>)
         &shown,
         options.today,
     );
+    if let Some(problem) = key_filter_problem(guide, options) {
+        let _ = writeln!(console.err, "sources: {problem}");
+        return exit::CANNOT_RUN;
+    }
     let facts = selected(guide, &options.keys);
     let rows;
     if options.online.offline {
@@ -398,14 +429,19 @@ fn stamp(
             );
             continue;
         }
-        let Some(block) = text.find(&format!("- id: {}\n", edition.id)) else {
-            continue;
+        use crate::model::yaml_spans::{replace_scalar, scalar_span, Step};
+        let path = [
+            Step::Key("editions"),
+            Step::ItemWith("id", &edition.id),
+            Step::Key("sources_checked"),
+        ];
+        let Some(span) = scalar_span(&text, &path) else {
+            return Err(format!(
+                "cannot find sources_checked of edition {} in {GUIDE_FILE}; nothing was written",
+                edition.id
+            ));
         };
-        let field = format!("sources_checked: {}", edition.sources_checked);
-        let Some(at) = text[block..].find(&field).map(|at| block + at) else {
-            continue;
-        };
-        text.replace_range(at..at + field.len(), &format!("sources_checked: {today}"));
+        text = replace_scalar(&text, span, &today.to_string());
         let _ = writeln!(
             console.err,
             "sources: edition {} sources checked on {today}",
@@ -413,7 +449,7 @@ fn stamp(
         );
     }
     if text != yaml {
-        crate::fsutil::write_atomically(&root.join(GUIDE_FILE), text.as_bytes())
+        crate::fsutil::write_in(root, std::path::Path::new(GUIDE_FILE), text.as_bytes())
             .map_err(|error| format!("cannot write {GUIDE_FILE}: {error}"))?;
         // The settings tables show the date: keep the generated snippets in step.
         crate::snippets::command::refresh(root, &mut |line| {

@@ -63,17 +63,41 @@ pub fn page_text(page: &Page) -> PageText {
             MAX_PAGE_BYTES / (1024 * 1024)
         ));
     }
+    if let Some(encoding) = body
+        .content_encoding
+        .as_deref()
+        .map(str::trim)
+        .filter(|e| !e.is_empty() && !e.eq_ignore_ascii_case("identity"))
+    {
+        // The client asks for no compression and decodes none: compressed bytes are no text.
+        return PageText::Unreadable(format!(
+            "the page came compressed ({}) and is not decoded",
+            crate::escape::terminal(encoding)
+        ));
+    }
     let content_type = body
         .content_type
         .as_deref()
         .unwrap_or("text/html")
         .to_ascii_lowercase();
-    let raw = String::from_utf8_lossy(&body.bytes);
-    if content_type.starts_with("text/plain") {
+    let is_html =
+        content_type.starts_with("text/html") || content_type.starts_with("application/xhtml");
+    if !is_html && !content_type.starts_with("text/plain") {
+        return PageText::Unreadable(format!(
+            "the page is not text ({})",
+            crate::escape::terminal(&content_type)
+        ));
+    }
+    let raw = decode(&body.bytes, &content_type, is_html);
+    if !is_html {
         return PageText::Text(text::normalise(&raw));
     }
-    if !(content_type.starts_with("text/html") || content_type.starts_with("application/xhtml")) {
-        return PageText::Unreadable(format!("the page is not text ({content_type})"));
+    let attributes = crate::html::most_attributes(&raw);
+    if attributes > crate::html::MAX_ATTRIBUTES {
+        return PageText::Unreadable(format!(
+            "a tag of the page has {attributes} attributes (more than {}): not read, as no real page has that many",
+            crate::html::MAX_ATTRIBUTES
+        ));
     }
     let (tags, visible) = crate::html::read_page(&raw);
     let asks_for_password = tags.iter().any(|tag| {
@@ -87,6 +111,46 @@ pub fn page_text(page: &Page) -> PageText {
         return PageText::Unreadable("the page now asks for a password (a sign-in form)".into());
     }
     PageText::Text(text::normalise(&visible))
+}
+
+/// The page's bytes as text, in its own character encoding: the `charset` of its content type,
+/// else a byte order mark, else (HTML) a `<meta charset>` in its first 1024 bytes, else UTF-8.
+/// A windows-1252 page read as UTF-8 would lose every curly quote, and its quotes read missing.
+pub fn decode(bytes: &[u8], content_type: &str, is_html: bool) -> String {
+    let declared = charset_parameter(content_type)
+        .and_then(|label| encoding_rs::Encoding::for_label(label.as_bytes()));
+    let encoding = declared
+        .or_else(|| encoding_rs::Encoding::for_bom(bytes).map(|(encoding, _)| encoding))
+        .or_else(|| {
+            is_html
+                .then(|| meta_charset(&bytes[..bytes.len().min(1024)]))
+                .flatten()
+                .and_then(|label| encoding_rs::Encoding::for_label(label.as_bytes()))
+        })
+        .unwrap_or(encoding_rs::UTF_8);
+    let (text, _, _) = encoding.decode(bytes);
+    text.into_owned()
+}
+
+/// `charset=…` of a content type, without quotes.
+fn charset_parameter(content_type: &str) -> Option<String> {
+    content_type.split(';').skip(1).find_map(|parameter| {
+        let (name, value) = parameter.split_once('=')?;
+        (name.trim().eq_ignore_ascii_case("charset"))
+            .then(|| value.trim().trim_matches(['"', '\'']).to_string())
+    })
+}
+
+/// The label of `<meta charset=…>` or `<meta http-equiv … content="…; charset=…">` in a prefix.
+fn meta_charset(prefix: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(prefix).to_ascii_lowercase();
+    let at = text.find("charset=")? + "charset=".len();
+    let label: String = text[at..]
+        .trim_start_matches(['"', '\''])
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ':' | '.'))
+        .collect();
+    (!label.is_empty()).then_some(label)
 }
 
 /// Pages read before, younger than the maximum age: only readable ones are kept.

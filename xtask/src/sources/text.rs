@@ -21,6 +21,9 @@ pub fn normalise(text: &str) -> String {
             '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}'
             | '\u{2212}' => '-',
             '\u{00ad}' | '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{feff}' => return,
+            // Escape sequences and bidirectional controls from a page never reach a terminal
+            // or a report: they read as a space.
+            c if crate::escape::is_hidden_control(c) => ' ',
             other => other,
         };
         if c.is_whitespace() {
@@ -44,7 +47,7 @@ pub fn normalise(text: &str) -> String {
         while at < bytes.len() {
             let byte = bytes[at];
             if byte.is_ascii() && byte != b'`' {
-                if matches!(byte, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c) {
+                if byte == b' ' || byte.is_ascii_control() {
                     pending_space = !out.is_empty();
                 } else {
                     if pending_space {
@@ -127,6 +130,7 @@ pub fn closest(page: &str, quote: &str) -> Option<Closest> {
     let mut shared = 0usize;
     // The best windows so far, as (shared words, start offset, end offset).
     let mut best: Vec<(usize, usize, usize)> = Vec::with_capacity(KEEP + 1);
+    let mut last_end = None;
     for (offset, word) in word_spans(page) {
         let id = ids.get(word).copied();
         if let Some(id) = id {
@@ -136,6 +140,7 @@ pub fn closest(page: &str, quote: &str) -> Option<Closest> {
             }
         }
         window.push_back((offset, id));
+        last_end = Some(offset + word.len());
         if window.len() > width {
             if let Some((_, Some(leaving))) = window.pop_front() {
                 if in_window[leaving] <= limit[leaving] {
@@ -152,6 +157,12 @@ pub fn closest(page: &str, quote: &str) -> Option<Closest> {
                 best.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
                 best.truncate(KEEP);
             }
+        }
+    }
+    // A page shorter than the quote: the whole page is the one window there is.
+    if window.len() < width {
+        if let (Some(&(start, _)), Some(end)) = (window.front(), last_end) {
+            best = vec![(shared, start, end)];
         }
     }
     best.iter()
@@ -186,6 +197,22 @@ mod tests {
             "it's \"modern auth\" - ok"
         );
         assert_eq!(normalise("ﬁle \u{2026}"), "file ...");
+    }
+
+    #[test]
+    fn a_page_shorter_than_the_quote_is_its_own_closest_passage() {
+        let page = normalise("Basic authentication is retired.");
+        let quote = normalise("Basic authentication is now disabled in all tenants, for good.");
+        assert_eq!(
+            closest(&page, &quote).unwrap().passage,
+            "basic authentication is retired."
+        );
+    }
+
+    #[test]
+    fn control_and_bidi_characters_read_as_spaces() {
+        assert_eq!(normalise("a\u{1b}[31mb"), "a [31mb");
+        assert_eq!(normalise("caf\u{e9}\u{202e}x\u{1b}y"), "caf\u{e9} x y");
     }
 
     #[test]

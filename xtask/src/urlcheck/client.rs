@@ -47,6 +47,8 @@ pub struct Body {
     pub content_type: Option<String>,
     /// The page was longer than the limit and was cut there.
     pub truncated: bool,
+    /// The `Content-Encoding` the server declared (the client decodes none).
+    pub content_encoding: Option<String>,
 }
 
 /// A fetched page: how the address answered, and the body of its final answer.
@@ -113,6 +115,10 @@ async fn follow(
         }
     };
     let mut visited = BTreeSet::from([current.to_string()]);
+    // Once the chain has been on a public address it may not come back inside: a public page
+    // could otherwise redirect the checker to a service on loopback or the private network
+    // and have its answer read back as the "closest passage" in a report.
+    let mut been_public = is_public_url(&current, config).await;
     for hop in 0..=config.max_redirects {
         match request_with_retries(client, config, &current, mode, report).await {
             Answer::TimedOut => {
@@ -141,6 +147,27 @@ async fn follow(
                         report.error = Some(format!("{status} without a usable Location header"));
                         return;
                     };
+                    if !matches!(next.scheme(), "http" | "https") {
+                        // Not retried: a `file:` or `javascript:` target never becomes a page.
+                        report.outcome = Outcome::Broken;
+                        report.final_url = Some(next.to_string());
+                        report.error = Some(format!(
+                            "redirect to a `{}:` address, which is not a web page",
+                            next.scheme()
+                        ));
+                        return;
+                    }
+                    let next_is_public = is_public_url(&next, config).await;
+                    if been_public && !next_is_public {
+                        report.outcome = Outcome::Broken;
+                        report.final_url = Some(next.to_string());
+                        report.error = Some(
+                            "redirect from a public address to a loopback, private or link-local one: not followed"
+                                .to_string(),
+                        );
+                        return;
+                    }
+                    been_public |= next_is_public;
                     report.permanent_redirect |= matches!(
                         status,
                         StatusCode::MOVED_PERMANENTLY | StatusCode::PERMANENT_REDIRECT
@@ -269,6 +296,7 @@ async fn send(
     };
     let location = header(reqwest::header::LOCATION);
     let content_type = header(reqwest::header::CONTENT_TYPE);
+    let content_encoding = header(reqwest::header::CONTENT_ENCODING);
     let retry_after =
         header(reqwest::header::RETRY_AFTER).and_then(|v| parse_retry_after(&v, SystemTime::now()));
     let mut body = None;
@@ -300,6 +328,7 @@ async fn send(
                 bytes: kept,
                 content_type,
                 truncated,
+                content_encoding,
             });
         }
     }
@@ -308,6 +337,62 @@ async fn send(
         location,
         retry_after,
         body,
+    }
+}
+
+/// True when every address `url`'s host stands for is public: not loopback, private,
+/// link-local, unique-local, shared (CGNAT), unspecified, broadcast or documentation space.
+/// A name that does not resolve counts as not public (the request will fail on its own).
+async fn is_public_url(url: &Url, config: &CheckConfig) -> bool {
+    let addresses: Vec<std::net::IpAddr> = match url.host() {
+        Some(url::Host::Ipv4(ip)) => vec![ip.into()],
+        Some(url::Host::Ipv6(ip)) => vec![ip.into()],
+        Some(url::Host::Domain(name)) => {
+            if name.eq_ignore_ascii_case("localhost") || name.ends_with(".localhost") {
+                return false;
+            }
+            let port = url.port_or_known_default().unwrap_or(443);
+            match tokio::net::lookup_host((name, port)).await {
+                Ok(found) => found.map(|socket| socket.ip()).collect(),
+                Err(_) => Vec::new(),
+            }
+        }
+        None => Vec::new(),
+    };
+    !addresses.is_empty()
+        && addresses
+            .iter()
+            .all(|ip| config.treat_as_public.contains(ip) || is_public_ip(*ip))
+}
+
+/// True for an address on the public internet.
+pub fn is_public_ip(ip: std::net::IpAddr) -> bool {
+    use std::net::IpAddr;
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
+            !(v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || v4.is_documentation()
+                || a == 0
+                || (a == 100 && (64..128).contains(&b))
+                || (a == 192 && b == 0)
+                || a >= 240)
+        }
+        IpAddr::V6(v6) => {
+            if let Some(mapped) = v6.to_ipv4_mapped() {
+                return is_public_ip(IpAddr::V4(mapped));
+            }
+            let first = v6.segments()[0];
+            !(v6.is_loopback()
+                || v6.is_unspecified()
+                || (first & 0xfe00) == 0xfc00
+                || (first & 0xffc0) == 0xfe80
+                || first == 0x2001 && v6.segments()[1] == 0x0db8)
+        }
     }
 }
 
@@ -347,6 +432,19 @@ fn describe(error: &reqwest::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn public_and_inside_addresses() {
+        for inside in [
+            "127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1",
+            "0.0.0.0", "::1", "fe80::1", "fd00::1", "::ffff:127.0.0.1",
+        ] {
+            assert!(!is_public_ip(inside.parse().unwrap()), "{inside}");
+        }
+        for public in ["20.190.128.1", "2603:1036::1", "8.8.8.8"] {
+            assert!(is_public_ip(public.parse().unwrap()), "{public}");
+        }
+    }
 
     #[test]
     fn retry_after_in_seconds_and_as_a_date() {

@@ -108,6 +108,9 @@ pub struct CheckConfig {
     pub user_agent: String,
     /// URLs starting with one of these are `excluded`.
     pub excludes: Vec<String>,
+    /// Addresses counted as public although they are not (tests only: a loopback server
+    /// standing in for a public site, to show that its redirect to loopback is refused).
+    pub treat_as_public: Vec<std::net::IpAddr>,
 }
 
 impl Default for CheckConfig {
@@ -127,6 +130,7 @@ impl Default for CheckConfig {
                 env!("CARGO_PKG_REPOSITORY")
             ),
             excludes: Vec::new(),
+            treat_as_public: Vec::new(),
         }
     }
 }

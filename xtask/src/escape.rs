@@ -1,0 +1,129 @@
+//! Escaping for each place a contributor's string lands: HTML text and attributes, markdown
+//! that mdBook renders, and a terminal.
+//!
+//! Every string from `guide.yaml` or `book.toml` is untrusted: a pull request can put
+//! `<img onerror=…>` in a title. The generators never write such a string raw; they pass it
+//! through the function for the context it lands in. One module, so a reviewer checks one place.
+
+/// Text inside an HTML element, or inside a quoted attribute value (`"` and `'` both escaped).
+pub fn html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Inline markdown text that renders as exactly `text`: no raw HTML, no link, no emphasis, no
+/// table cell break, and on one line (a line break could start a new block, an HTML block
+/// among them). Entities for `&`, `<` and `>`; a backslash before every other ASCII
+/// punctuation character that markdown gives a meaning to.
+pub fn markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' | '!' | '#' | '{' | '}' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// An inline code span showing exactly `text`: the fence is one backtick longer than the
+/// longest run of backticks inside, and padded when the text starts or ends with one.
+/// Markdown never reads HTML inside a code span, so nothing else needs escaping.
+pub fn code_span(text: &str) -> String {
+    let text: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let mut longest = 0;
+    let mut run = 0;
+    for c in text.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{text}{pad}{fence}")
+}
+
+/// Text that is safe to print on a terminal (or to post as plain text): control characters,
+/// including ESC, and the bidirectional controls that reorder what a reader sees, become
+/// visible `\u{…}` escapes. Line breaks and tabs are kept.
+pub fn terminal(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c == '\n' || c == '\t' || !is_hidden_control(c) {
+            out.push(c);
+        } else {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        }
+    }
+    out
+}
+
+/// A character that changes how text is shown without being seen: C0 and C1 controls, DEL,
+/// and the bidirectional embedding, override and isolate controls.
+pub fn is_hidden_control(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{061c}'
+        )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_escapes_every_character_that_ends_text_or_an_attribute() {
+        assert_eq!(
+            html(r#"<img src=x onerror="a('b')">&"#),
+            "&lt;img src=x onerror=&quot;a(&#39;b&#39;)&quot;&gt;&amp;"
+        );
+    }
+
+    #[test]
+    fn markdown_neutralises_links_html_and_line_breaks() {
+        assert_eq!(
+            markdown("[x](javascript:alert(1)) <b>\n\n<script>"),
+            "\\[x\\](javascript:alert(1)) &lt;b&gt;  &lt;script&gt;"
+        );
+        assert_eq!(markdown("Passwords & Accounts"), "Passwords &amp; Accounts");
+    }
+
+    #[test]
+    fn code_spans_outgrow_the_backticks_inside() {
+        assert_eq!(code_span("plain"), "`plain`");
+        assert_eq!(code_span("a`b"), "``a`b``");
+        assert_eq!(code_span("`x"), "`` `x ``");
+    }
+
+    #[test]
+    fn terminal_shows_escape_sequences_instead_of_running_them() {
+        assert_eq!(
+            terminal("a\u{1b}[31mb\u{202e}c\nd"),
+            "a\\u{1b}[31mb\\u{202e}c\nd"
+        );
+    }
+}
