@@ -213,6 +213,18 @@ fn validate(text: &str, guide: &Guide) -> Result<(), Diagnostic> {
     let mut document_ids = std::collections::BTreeSet::new();
     for document in &guide.documents {
         check_id(text, "document", &document.id)?;
+        if let Some(copy) = &document.local_copy {
+            if !is_allowed_local_copy(copy) {
+                return Err(problem(
+                    &format!("local_copy: {copy}"),
+                    format!(
+                        "local_copy `{}` is not a file of the repository or of ../shared/",
+                        crate::escape::terminal(copy)
+                    ),
+                    "excerpts of the copy are printed; name a file inside the repository, or ../shared/<file>",
+                ));
+            }
+        }
         if !document_ids.insert(document.id.as_str()) {
             return Err(problem(
                 &format!("id: {}", document.id),
@@ -299,6 +311,19 @@ fn check_id(text: &str, what: &str, id: &str) -> Result<(), Diagnostic> {
     )
     .at_span(GUIDE_FILE, text, offset..offset + id.len().max(1))
     .hint("ids name setting keys and land in every page's HTML; e.g. security_info or ios-14-17"))
+}
+
+/// A document's local copy is read and excerpts of it printed, so it may only be a plain
+/// relative path inside the repository, or inside `../shared/` (the material shared beside
+/// it). Symbolic links are checked when it is read (`sources::pages::read_documents`).
+pub fn is_allowed_local_copy(path: &str) -> bool {
+    use std::path::Component;
+    let path = std::path::Path::new(path);
+    let rest = path.strip_prefix("../shared").unwrap_or(path);
+    rest.components().next().is_some()
+        && rest
+            .components()
+            .all(|component| matches!(component, Component::Normal(_)))
 }
 
 /// True for an id of lowercase ASCII letters, digits, `-` and `_`, starting with a letter or digit.

@@ -136,10 +136,70 @@ pub fn check(guide: &Guide, yaml: &str) -> Vec<Diagnostic> {
             "the profile's edition is not one of editions:, or names no iOS version".into(),
         )];
     };
-    schema::check(&profile, &schema::apple_schema(), min_ios)
+    let mut problems: Vec<Diagnostic> = written_problems(guide, &profile)
         .into_iter()
-        .map(at)
-        .collect()
+        .map(&at)
+        .collect();
+    problems.extend(
+        schema::check(&profile, &schema::apple_schema(), min_ios)
+            .into_iter()
+            .map(&at),
+    );
+    problems
+}
+
+/// What Apple's schema data cannot say about the written file: that it is well-formed XML
+/// (read back with the plist crate and found equal to what was meant), that the identifier is
+/// reverse-DNS and the server a host name. iOS refuses a file that fails any of these.
+fn written_problems(guide: &Guide, profile: &Dictionary) -> Vec<String> {
+    let mut problems = Vec::new();
+    let xml = to_xml(profile);
+    match plist::from_bytes::<Value>(&xml) {
+        Ok(Value::Dictionary(read)) if &read == profile => {}
+        Ok(_) => problems.push("the written profile does not read back as the same dictionary".into()),
+        Err(error) => problems.push(format!("the written profile is not a well-formed property list: {error}")),
+    }
+    if let Some(identifier) = guide.profile.as_ref().map(|p| p.identifier.as_str()) {
+        if !is_reverse_dns(identifier) {
+            problems.push(format!(
+                "the identifier `{}` is not reverse-DNS (letters, digits and dashes, in two or more parts joined by dots, e.g. org.example.calendar)",
+                crate::escape::terminal(identifier)
+            ));
+        }
+    }
+    if !is_host_name(&guide.service.exchange_server) {
+        problems.push(format!(
+            "the server `{}` (service.exchange_server, the profile's Host) is not a host name",
+            crate::escape::terminal(&guide.service.exchange_server)
+        ));
+    }
+    problems
+}
+
+/// `org.example.calendar`: two or more parts of ASCII letters, digits and dashes.
+pub fn is_reverse_dns(identifier: &str) -> bool {
+    let parts: Vec<&str> = identifier.split('.').collect();
+    parts.len() >= 2
+        && parts.iter().all(|part| {
+            !part.is_empty()
+                && part
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
+}
+
+/// A DNS host name: dot-separated labels of letters, digits and dashes, 1 to 63 characters,
+/// not starting or ending with a dash; at least two labels; at most 253 characters.
+pub fn is_host_name(host: &str) -> bool {
+    let labels: Vec<&str> = host.split('.').collect();
+    host.len() <= 253
+        && labels.len() >= 2
+        && labels.iter().all(|label| {
+            (1..=63).contains(&label.len())
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
 }
 
 /// Writes the profile into the built site; returns where, or `None` without a `profile:`.

@@ -12,6 +12,12 @@ pub fn print_all(out: &mut dyn std::io::Write, diagnostics: &[Diagnostic], colou
     }
 }
 
+/// Every text of a diagnostic may come from a contributor or a fetched page: its escape
+/// sequences and bidirectional controls are shown, never obeyed, by the terminal.
+fn safe(text: &str) -> String {
+    crate::escape::terminal(text)
+}
+
 pub fn render(diagnostic: &Diagnostic, colour: bool) -> String {
     let paint = |code: &str, text: &str| {
         if colour {
@@ -29,7 +35,7 @@ pub fn render(diagnostic: &Diagnostic, colour: bool) -> String {
         let _ = write!(
             out,
             "{}:{}:{}: ",
-            location.file.display(),
+            safe(&location.file.display().to_string()),
             location.line,
             location.column
         );
@@ -38,13 +44,13 @@ pub fn render(diagnostic: &Diagnostic, colour: bool) -> String {
         out,
         "{}: {}",
         paint(code, &format!("{label}[{}]", diagnostic.check)),
-        diagnostic.message
+        safe(&diagnostic.message)
     );
     if let (Some(location), Some(snippet)) = (&diagnostic.location, &diagnostic.snippet) {
         let number = location.line.to_string();
         let gutter = " ".repeat(number.len());
         let _ = writeln!(out, "{gutter} |");
-        let _ = writeln!(out, "{number} | {}", snippet.line_text);
+        let _ = writeln!(out, "{number} | {}", safe(&snippet.line_text));
         let _ = writeln!(
             out,
             "{gutter} | {}{}",
@@ -58,18 +64,18 @@ pub fn render(diagnostic: &Diagnostic, colour: bool) -> String {
         .map_or(1, |l| l.line.to_string().len() + 1);
     let pad = " ".repeat(indent);
     if let Some(expected) = &diagnostic.expected {
-        let _ = writeln!(out, "{pad}= expected: {expected}");
+        let _ = writeln!(out, "{pad}= expected: {}", safe(expected));
     }
     if let Some(found) = &diagnostic.found {
-        let _ = writeln!(out, "{pad}= found:    {found}");
+        let _ = writeln!(out, "{pad}= found:    {}", safe(found));
     }
     if let Some(detail) = &diagnostic.detail {
-        for line in detail.lines() {
+        for line in safe(detail).lines() {
             let _ = writeln!(out, "{pad}  {line}");
         }
     }
     if let Some(hint) = &diagnostic.hint {
-        let _ = writeln!(out, "{pad}= {}: {hint}", paint("1;36", "hint"));
+        let _ = writeln!(out, "{pad}= {}: {}", paint("1;36", "hint"), safe(hint));
     }
     out
 }

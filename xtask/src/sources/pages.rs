@@ -284,7 +284,8 @@ pub fn read_documents(root: &Path, guide: &Guide, facts: &[&Fact]) -> BTreeMap<S
             .iter()
             .find(|d| &d.id == id)
             .and_then(|d| d.local_copy.as_ref())
-            .and_then(|path| std::fs::read_to_string(root.join(path)).ok());
+            .and_then(|path| allowed_copy(root, path))
+            .and_then(|path| std::fs::read_to_string(path).ok());
         if let Some(copy) = copy {
             read.insert(
                 format!("document:{id}"),
@@ -293,6 +294,19 @@ pub fn read_documents(root: &Path, guide: &Guide, facts: &[&Fact]) -> BTreeMap<S
         }
     }
     read
+}
+
+/// The real path of a document's local copy, when it lies inside the repository or its
+/// `../shared/` folder once every symbolic link is followed.
+fn allowed_copy(root: &Path, copy: &str) -> Option<PathBuf> {
+    let real = root.join(copy).canonicalize().ok()?;
+    let root = root.canonicalize().ok()?;
+    let shared = root.parent().map(|parent| parent.join("shared"));
+    let inside = real.starts_with(&root)
+        || shared
+            .and_then(|shared| shared.canonicalize().ok())
+            .is_some_and(|shared| real.starts_with(shared));
+    (inside && !real.starts_with(root.join(".git"))).then_some(real)
 }
 
 /// True when every page that was requested could not be reached: the network is down.
