@@ -191,6 +191,7 @@ fn a_redirect_to_a_sign_in_host_is_unreadable() {
             bytes: b"<p>Sign in</p>".to_vec(),
             content_type: Some("text/html".into()),
             truncated: false,
+            content_encoding: None,
         }),
     };
     match xtask::sources::pages::page_text(&page) {

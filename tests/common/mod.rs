@@ -112,3 +112,79 @@ pub fn edit(path: &Path, change: impl FnOnce(String) -> String) {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     std::fs::write(path, change(text)).unwrap();
 }
+
+/// Text that runs script or reads a file wherever it lands unescaped: an HTML tag with a
+/// handler, a markdown link to `javascript:`, a script that closes the one it lands in, an
+/// mdBook include. Every run of it sets `window.pwned`.
+pub const PAYLOAD: &str = " <img src=x onerror=\"window.pwned=1\"> [x](javascript:window.pwned=2) </script><script>window.pwned=3</script> `<b onmouseover=window.pwned=4>` \"'><svg onload=window.pwned=5>";
+
+/// The fields of guide.yaml that are validated rather than free text (ids, addresses, dates,
+/// enumerations, paths): a payload there is refused at load, which `tests/untrusted.rs` checks.
+pub const STRUCTURED_FIELDS: [&str; 18] = [
+    "id",
+    "dir",
+    "url",
+    "redirect_to",
+    "expect",
+    "status",
+    "retrieved",
+    "sources_checked",
+    "date",
+    "release",
+    "keys",
+    "document",
+    "review_by",
+    "local_copy",
+    "edition",
+    "identifier",
+    "exchange_server",
+    "secondary",
+];
+
+/// `guide.yaml` with `PAYLOAD` appended to every free-text string (every string not under a
+/// structured field), so a build shows where any of them lands unescaped.
+pub fn hostile_guide_yaml(yaml: &str) -> String {
+    fn poison(value: &mut serde_yaml::Value, field: Option<&str>) {
+        match value {
+            serde_yaml::Value::String(text) => {
+                if !field.is_some_and(|f| STRUCTURED_FIELDS.contains(&f)) {
+                    text.push_str(PAYLOAD);
+                }
+            }
+            serde_yaml::Value::Sequence(items) => {
+                items.iter_mut().for_each(|item| poison(item, field))
+            }
+            serde_yaml::Value::Mapping(map) => {
+                for (key, item) in map.iter_mut() {
+                    poison(item, key.as_str());
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut value: serde_yaml::Value = serde_yaml::from_str(yaml).unwrap();
+    poison(&mut value, None);
+    serde_yaml::to_string(&value).unwrap()
+}
+
+/// A copy of the repository's guide with `PAYLOAD` in every free-text field of guide.yaml and
+/// in book.toml's title and description, its snippets regenerated, built; returns the copy and
+/// its HTML folder.
+pub fn built_hostile_guide() -> (TempDir, PathBuf) {
+    let tree = copy_of_repository_guide();
+    edit(&tree.path().join("guide.yaml"), |yaml| {
+        hostile_guide_yaml(&yaml)
+    });
+    let quoted = PAYLOAD.replace('\\', "\\\\").replace('"', "\\\"");
+    edit(&tree.path().join("book.toml"), |toml| {
+        toml.replacen("title = \"", &format!("title = \"{quoted}"), 1)
+            .replacen("description = \"", &format!("description = \"{quoted}"), 1)
+    });
+    let root = tree.path().to_str().unwrap();
+    let (code, output) = xtask(&["snippets", "--root", root]);
+    assert_eq!(code, 0, "{output}");
+    let (code, output) = xtask(&["build", "--root", root]);
+    assert_eq!(code, 0, "{output}");
+    let html = tree.path().join("target/book");
+    (tree, html)
+}

@@ -6,10 +6,14 @@
 //! through the function for the context it lands in. One module, so a reviewer checks one place.
 
 /// Text inside an HTML element, or inside a quoted attribute value (`"` and `'` both escaped).
+/// Braces become character references too: HTML written into markdown passes through mdBook,
+/// which would expand a `{{#include …}}` in it.
 pub fn html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
+            '{' => out.push_str("&#123;"),
+            '}' => out.push_str("&#125;"),
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
@@ -27,6 +31,13 @@ pub fn html(text: &str) -> String {
 /// punctuation character that markdown gives a meaning to.
 pub fn markdown(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
+    // One line, no indentation (four spaces would start a code block), single spaces: what a
+    // browser shows of the text anyway.
+    let words: Vec<&str> = text
+        .split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let text = words.join(" ");
     for c in text.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -107,7 +118,7 @@ mod tests {
     fn markdown_neutralises_links_html_and_line_breaks() {
         assert_eq!(
             markdown("[x](javascript:alert(1)) <b>\n\n<script>"),
-            "\\[x\\](javascript:alert(1)) &lt;b&gt;  &lt;script&gt;"
+            "\\[x\\](javascript:alert(1)) &lt;b&gt; &lt;script&gt;"
         );
         assert_eq!(markdown("Passwords & Accounts"), "Passwords &amp; Accounts");
     }

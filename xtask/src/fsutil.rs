@@ -23,11 +23,17 @@ pub fn refuse_links_below(root: &Path, relative: &Path) -> std::io::Result<()> {
             _ => {
                 return Err(std::io::Error::new(
                     std::io::ErrorKind::InvalidInput,
-                    format!("{} is not a plain path inside the repository", relative.display()),
+                    format!(
+                        "{} is not a plain path inside the repository",
+                        relative.display()
+                    ),
                 ))
             }
         }
-        if here.symlink_metadata().is_ok_and(|m| m.file_type().is_symlink()) {
+        if here
+            .symlink_metadata()
+            .is_ok_and(|m| m.file_type().is_symlink())
+        {
             return Err(link_refused(&here));
         }
     }
@@ -105,7 +111,10 @@ mod tests {
         #[cfg(unix)]
         std::os::unix::fs::symlink(dir.path().join("real.md"), dir.path().join("link.md")).unwrap();
         assert!(write_atomically(&dir.path().join("link.md"), b"new").is_err());
-        assert_eq!(std::fs::read_to_string(dir.path().join("real.md")).unwrap(), "real");
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("real.md")).unwrap(),
+            "real"
+        );
         assert!(dir
             .path()
             .join("link.md")
@@ -122,9 +131,17 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         // What the umask gives a plain new file here, whatever it is.
         std::fs::write(dir.path().join("plain"), b"").unwrap();
-        let expected = std::fs::metadata(dir.path().join("plain")).unwrap().permissions().mode() & 0o777;
+        let expected = std::fs::metadata(dir.path().join("plain"))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777;
         write_atomically(&dir.path().join("new"), b"x").unwrap();
-        let mode = std::fs::metadata(dir.path().join("new")).unwrap().permissions().mode() & 0o777;
+        let mode = std::fs::metadata(dir.path().join("new"))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777;
         assert_eq!(mode, expected);
     }
 }

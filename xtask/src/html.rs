@@ -46,8 +46,8 @@ struct Collector {
 
 /// Elements that have no end tag, so they never open a hidden stretch.
 const VOID: [&str; 14] = [
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
-    "source", "track", "wbr",
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr",
 ];
 
 /// True when the attributes hide the element from a reader: `hidden`, `aria-hidden="true"`, or
@@ -226,7 +226,11 @@ pub fn most_attributes(html: &str) -> usize {
             .map(u8::to_ascii_lowercase)
             .collect();
         if name == b"script" || name == b"style" {
-            let close = if name == b"script" { &b"</script"[..] } else { &b"</style"[..] };
+            let close = if name == b"script" {
+                &b"</script"[..]
+            } else {
+                &b"</style"[..]
+            };
             at = find_ignoring_case(bytes, at, close).unwrap_or(bytes.len());
         }
     }

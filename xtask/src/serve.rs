@@ -358,7 +358,10 @@ async fn long_poll(site: &Site, query: &str) -> Response<Full<Bytes>> {
         .unwrap_or(0);
     let mut numbers = site.numbers.clone();
     let Ok(_waiting) = site.polls.clone().try_acquire_owned() else {
-        let mut busy = plain(StatusCode::SERVICE_UNAVAILABLE, "too many pages are waiting\n");
+        let mut busy = plain(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "too many pages are waiting\n",
+        );
         busy.headers_mut()
             .insert(hyper::header::RETRY_AFTER, HeaderValue::from_static("1"));
         return busy;

@@ -226,11 +226,7 @@ fn source_cell(guide: &Guide, key: &str) -> String {
 /// picture by its own name (`step-N.svg`) and its own first bytes. Only such files are ever
 /// removed.
 pub fn is_generated(file: &crate::model::book::SourceFile) -> bool {
-    let name = file
-        .path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("");
+    let name = file.path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     let picture_name = name
         .strip_prefix("step-")
         .and_then(|rest| rest.strip_suffix(".svg"))

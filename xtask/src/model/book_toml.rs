@@ -194,12 +194,17 @@ pub fn links_out(root: &Path, folders: &[PathBuf]) -> Vec<Diagnostic> {
             continue;
         };
         if metadata.file_type().is_symlink() {
-            let shown = path.strip_prefix(root).unwrap_or(&path).display().to_string();
+            let shown = path
+                .strip_prefix(root)
+                .unwrap_or(&path)
+                .display()
+                .to_string();
             let problem = match path.canonicalize() {
                 Err(_) => Some("points at nothing".to_string()),
-                Ok(real) if !inside(root, &real) => {
-                    Some(format!("resolves outside the repository ({})", real.display()))
-                }
+                Ok(real) if !inside(root, &real) => Some(format!(
+                    "resolves outside the repository ({})",
+                    real.display()
+                )),
                 Ok(real) if inside(&root.join(".git"), &real) => {
                     Some("resolves into the repository's .git folder".to_string())
                 }

@@ -307,7 +307,10 @@ fn check_id(text: &str, what: &str, id: &str) -> Result<(), Diagnostic> {
         .unwrap_or(0);
     Err(Diagnostic::error(
         "yaml",
-        format!("{what} id `{}` must be lowercase letters, digits, `-` and `_`", crate::escape::terminal(id)),
+        format!(
+            "{what} id `{}` must be lowercase letters, digits, `-` and `_`",
+            crate::escape::terminal(id)
+        ),
     )
     .at_span(GUIDE_FILE, text, offset..offset + id.len().max(1))
     .hint("ids name setting keys and land in every page's HTML; e.g. security_info or ios-14-17"))
@@ -340,10 +343,9 @@ pub fn is_plain_id(id: &str) -> bool {
 /// crate, as a browser would), be http(s) with a host, and hold no character that could end an
 /// attribute or a markdown link early (whitespace, quotes, angle brackets, backticks).
 pub fn web_address_problem(address: &str) -> Option<&'static str> {
-    if address
-        .chars()
-        .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '\'' | '<' | '>' | '`' | '\\'))
-    {
+    if address.chars().any(|c| {
+        c.is_whitespace() || c.is_control() || matches!(c, '"' | '\'' | '<' | '>' | '`' | '\\')
+    }) {
         return Some("holds whitespace, a quote, a backslash, a backtick or an angle bracket");
     }
     let Ok(parsed) = url::Url::parse(address) else {
@@ -386,6 +388,17 @@ fn no_hidden_controls(text: &str, value: &serde_yaml::Value) -> Result<(), Diagn
     }
     let mut found = None;
     walk(value, &mut found);
+    if let Some(at) = text.find("{{") {
+        // Everything generated from this file passes through mdBook, which expands
+        // `{{#include …}}` anywhere in a chapter, code spans included: a value could read any
+        // file into a published page.
+        return Err(Diagnostic::error(
+            "yaml",
+            "`{{` in guide.yaml: mdBook would read it as a directive (`{{#include …}}`) in every page that shows the value",
+        )
+        .at_span(GUIDE_FILE, text, at..at + 2)
+        .hint("write the text without a double brace"));
+    }
     let Some(string) = found else {
         return Ok(());
     };
@@ -397,15 +410,21 @@ fn no_hidden_controls(text: &str, value: &serde_yaml::Value) -> Result<(), Diagn
     // Point at the character itself when it is written raw, else at the text before it.
     let offset = text
         .char_indices()
-        .find(|(_, c)| crate::escape::is_hidden_control(*c) && *c != '\n' && *c != '\r' && *c != '\t')
+        .find(|(_, c)| {
+            crate::escape::is_hidden_control(*c) && *c != '\n' && *c != '\r' && *c != '\t'
+        })
         .map(|(i, _)| i)
-        .or_else(|| (!before.is_empty()).then(|| text.find(before)).flatten().map(|i| i + before.len()))
+        .or_else(|| {
+            (!before.is_empty())
+                .then(|| text.find(before))
+                .flatten()
+                .map(|i| i + before.len())
+        })
         .unwrap_or(0);
     Err(Diagnostic::error(
         "yaml",
         format!(
-            "the text `{}` holds a control or bidirectional character",
-            crate::escape::terminal(string)
+            "the text {string:?} holds a control or bidirectional character"
         ),
     )
     .at_span(GUIDE_FILE, text, offset..offset + 1)

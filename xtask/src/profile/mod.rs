@@ -156,8 +156,12 @@ fn written_problems(guide: &Guide, profile: &Dictionary) -> Vec<String> {
     let xml = to_xml(profile);
     match plist::from_bytes::<Value>(&xml) {
         Ok(Value::Dictionary(read)) if &read == profile => {}
-        Ok(_) => problems.push("the written profile does not read back as the same dictionary".into()),
-        Err(error) => problems.push(format!("the written profile is not a well-formed property list: {error}")),
+        Ok(_) => {
+            problems.push("the written profile does not read back as the same dictionary".into())
+        }
+        Err(error) => problems.push(format!(
+            "the written profile is not a well-formed property list: {error}"
+        )),
     }
     if let Some(identifier) = guide.profile.as_ref().map(|p| p.identifier.as_str()) {
         if !is_reverse_dns(identifier) {
@@ -181,10 +185,7 @@ pub fn is_reverse_dns(identifier: &str) -> bool {
     let parts: Vec<&str> = identifier.split('.').collect();
     parts.len() >= 2
         && parts.iter().all(|part| {
-            !part.is_empty()
-                && part
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-')
+            !part.is_empty() && part.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
         })
 }
 

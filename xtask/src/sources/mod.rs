@@ -115,7 +115,11 @@ fn key_filter_problem(guide: &Guide, options: &SourcesOptions) -> Option<String>
         .iter()
         .flat_map(|fact| fact.keys.iter().map(String::as_str))
         .collect();
-    if let Some(unknown) = options.keys.iter().find(|key| !known.contains(&key.as_str())) {
+    if let Some(unknown) = options
+        .keys
+        .iter()
+        .find(|key| !known.contains(&key.as_str()))
+    {
         let hint = crate::suggest::closest(unknown, known.iter().copied())
             .map(|best| format!(" (did you mean `{best}`?)"))
             .unwrap_or_default();
