@@ -344,7 +344,7 @@ fn an_include_through_a_symbolic_link_out_of_the_repository_is_refused() {
     .unwrap();
     let (code, output) = verify(tree.path(), &["--no-build"]);
     assert_ne!(code, 0, "{output}");
-    assert!(output.contains("through a symbolic link"), "{output}");
+    assert!(output.contains("symbolic link"), "{output}");
 }
 
 #[test]

@@ -290,7 +290,7 @@ fn http_get(address: std::net::SocketAddr, path: &str) -> (String, String) {
     let mut stream = std::net::TcpStream::connect(address).unwrap();
     write!(
         stream,
-        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+        "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
     )
     .unwrap();
     let mut response = String::new();
@@ -335,7 +335,10 @@ fn the_preview_server_answers_get_and_head_only() {
     let server = xtask::serve::start(&html, 0).unwrap();
     let response = raw_request(
         server.address,
-        "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+        &format!(
+            "POST / HTTP/1.1\r\nHost: {}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            server.address
+        ),
     );
     assert!(response.starts_with("HTTP/1.1 405"), "{response}");
     assert!(
@@ -344,7 +347,10 @@ fn the_preview_server_answers_get_and_head_only() {
     );
     let response = raw_request(
         server.address,
-        "HEAD /current/index.html HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        &format!(
+            "HEAD /current/index.html HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            server.address
+        ),
     );
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
     assert!(
@@ -394,7 +400,13 @@ fn the_preview_server_keeps_at_most_its_connection_limit_open() {
     let holder = std::net::TcpStream::connect(server.address).unwrap();
     let mut waiting = std::net::TcpStream::connect(server.address).unwrap();
     waiting
-        .write_all(b"GET /current/index.html HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .write_all(
+            format!(
+                "GET /current/index.html HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+                server.address
+            )
+            .as_bytes(),
+        )
         .unwrap();
     waiting
         .set_read_timeout(Some(std::time::Duration::from_millis(300)))
@@ -425,7 +437,7 @@ fn the_server_can_serve_the_site_as_published_with_gzip_and_no_reload_script() {
     let server = xtask::serve::start_with(&html, 0, config).unwrap();
     let mut stream = std::net::TcpStream::connect(server.address).unwrap();
     stream
-        .write_all(b"GET /current/index.html HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip\r\nConnection: close\r\n\r\n")
+        .write_all(format!("GET /current/index.html HTTP/1.1\r\nHost: {}\r\nAccept-Encoding: gzip\r\nConnection: close\r\n\r\n", server.address).as_bytes())
         .unwrap();
     let mut response = Vec::new();
     stream.read_to_end(&mut response).unwrap();
@@ -449,7 +461,10 @@ fn the_preview_is_never_cached_and_the_published_site_is_cached_as_github_pages_
     let preview = xtask::serve::start(&html, 0).unwrap();
     let head = raw_request(
         preview.address,
-        "GET /current/index.html HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        &format!(
+            "GET /current/index.html HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            preview.address
+        ),
     )
     .to_ascii_lowercase();
     assert!(head.contains("cache-control: no-store"), "{head}");
@@ -465,9 +480,117 @@ fn the_preview_is_never_cached_and_the_published_site_is_cached_as_github_pages_
     .unwrap();
     let head = raw_request(
         published.address,
-        "GET /current/index.html HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        &format!(
+            "GET /current/index.html HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            published.address
+        ),
     )
     .to_ascii_lowercase();
     assert!(head.contains("cache-control: max-age=600"), "{head}");
     assert!(!head.contains("no-store"), "{head}");
+}
+
+#[test]
+fn the_preview_answers_only_its_own_loopback_names() {
+    let (_tree, html) = built_repository_guide();
+    let server = xtask::serve::start(&html, 0).unwrap();
+    let port = server.address.port();
+    let status = |host: &str| {
+        let request = if host.is_empty() {
+            "GET /current/index.html HTTP/1.0\r\n\r\n".to_string()
+        } else {
+            format!("GET /current/index.html HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n")
+        };
+        let response = raw_request(server.address, &request);
+        response.lines().next().unwrap_or("").to_string()
+    };
+    for host in [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        format!("LOCALHOST:{port}"),
+        format!("[::1]:{port}"),
+    ] {
+        assert_eq!(status(&host), "HTTP/1.1 200 OK", "{host}");
+    }
+    // A DNS-rebinding page reaches the server under its own name; other ports and no name too.
+    for host in [
+        "attacker.example".to_string(),
+        format!("attacker.example:{port}"),
+        format!("127.0.0.1:{}", port.wrapping_add(1)),
+        String::new(),
+    ] {
+        assert!(
+            status(&host).contains(" 421 "),
+            "{host:?}: {}",
+            status(&host)
+        );
+    }
+}
+
+#[test]
+fn long_polls_never_starve_page_requests() {
+    use std::io::{Read, Write};
+    let (_tree, html) = built_repository_guide();
+    let config = xtask::serve::ServeConfig {
+        poll_wait: std::time::Duration::from_secs(60),
+        ..xtask::serve::ServeConfig::default()
+    };
+    let connections = config.max_connections;
+    let server = xtask::serve::start_with(&html, 0, config).unwrap();
+    // As many waiting pages as the server has connections, each polling for a reload.
+    let polls: Vec<std::net::TcpStream> = (0..connections)
+        .map(|_| {
+            let mut stream = std::net::TcpStream::connect(server.address).unwrap();
+            stream
+                .write_all(format!("GET /__livereload?since=0 HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", server.address).as_bytes())
+                .unwrap();
+            stream
+        })
+        .collect();
+    // A page request is still answered, long before any poll would end by itself.
+    let mut page = std::net::TcpStream::connect(server.address).unwrap();
+    page.set_read_timeout(Some(std::time::Duration::from_secs(20)))
+        .unwrap();
+    page.write_all(
+        format!(
+            "GET /current/index.html HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            server.address
+        )
+        .as_bytes(),
+    )
+    .unwrap();
+    let mut response = String::new();
+    page.read_to_string(&mut response)
+        .expect("the page is answered while the polls wait");
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    // Polls past their budget were told to come back later rather than held.
+    let mut busy = 0;
+    for mut poll in polls {
+        poll.set_read_timeout(Some(std::time::Duration::from_millis(500)))
+            .unwrap();
+        let mut head = [0u8; 12];
+        if poll.read_exact(&mut head).is_ok() && &head[9..12] == b"503" {
+            busy += 1;
+        }
+    }
+    assert!(
+        busy >= connections - xtask::serve::ServeConfig::default().max_polls,
+        "{busy}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn the_preview_serves_nothing_a_link_in_the_build_folder_points_out_to() {
+    let (_tree, html) = built_repository_guide();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.txt"), "TOKEN=hunter2").unwrap();
+    std::os::unix::fs::symlink(outside.path().join("secret.txt"), html.join("leak.txt")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), html.join("folder")).unwrap();
+    let server = xtask::serve::start(&html, 0).unwrap();
+    for path in ["/leak.txt", "/folder/secret.txt"] {
+        let (status, body) = http_get(server.address, path);
+        assert_eq!(status, "HTTP/1.1 404 Not Found", "{path}");
+        assert!(!body.contains("hunter2"), "{path}");
+    }
 }

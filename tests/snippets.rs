@@ -136,7 +136,7 @@ fn snippets_removes_files_no_edition_generates() {
     let tree = common::fixture(&[]);
     let orphan = tree.path().join("snippets/retired-edition/steps.md");
     std::fs::create_dir_all(orphan.parent().unwrap()).unwrap();
-    std::fs::write(&orphan, "old\n").unwrap();
+    std::fs::write(&orphan, format!("{}\n\nold\n", xtask::snippets::HEADER)).unwrap();
     let (_, output) = common::verify(tree.path(), &[]);
     assert!(output.contains("snippets/retired-edition/steps.md:1:1: error[snippets]: guide.yaml generates no such snippet"), "{output}");
     let (code, _) = common::xtask(&["snippets", "--root", tree.path().to_str().unwrap()]);
