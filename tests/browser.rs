@@ -617,3 +617,47 @@ async fn the_preview_reloads_the_page_by_itself_after_an_edit() {
         .await;
     browser.quit().await;
 }
+
+/// Every free-text field of guide.yaml and book.toml carries a script payload (an `onerror`
+/// image, an `onload` SVG, a closed-and-reopened script, a `javascript:` link, a hover
+/// handler): on no page of the built site does any of it run, on load or on hover.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_payload_from_guide_yaml_or_book_toml_runs_in_chromium() {
+    if !Engine::Chromium.available() {
+        return;
+    }
+    let (_tree, html_dir) = common::built_hostile_guide();
+    let server = xtask::serve::start(&html_dir, 0).unwrap();
+    let profile = tempfile::tempdir().unwrap();
+    let mut browser = Browser::start(Engine::Chromium, profile.path()).await;
+    let pages = reader_pages(&html_dir);
+    for page in &pages {
+        browser
+            .open(&format!("http://{}/{page}", server.address), DESKTOP)
+            .await;
+        browser
+            .wait_for(page, "document.readyState === 'complete'")
+            .await;
+        let ran = browser
+            .script(
+                "for (const element of document.querySelectorAll('body *')) {\n\
+                   for (const kind of ['mouseover', 'mouseenter', 'focus', 'click']) {\n\
+                     if (kind === 'click' && element.closest('a')) continue;\n\
+                     element.dispatchEvent(new Event(kind, {bubbles: true}));\n\
+                   }\n\
+                 }\n\
+                 return [window.pwned === undefined ? null : String(window.pwned), document.title];",
+            )
+            .await;
+        assert_eq!(ran[0], Value::Null, "{page}: a payload ran ({ran})");
+        assert!(
+            ran[1].as_str().unwrap_or("").contains("<img src=x"),
+            "{page}: the payload is in the title, as text: {ran}"
+        );
+        let javascript_links = browser
+            .script("return [...document.querySelectorAll('a[href]')].filter(a => !/^https?:$/.test(new URL(a.href).protocol)).map(a => a.href);")
+            .await;
+        assert_eq!(javascript_links, json!([]), "{page}");
+    }
+    browser.quit().await;
+}
