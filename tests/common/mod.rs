@@ -146,10 +146,10 @@ pub const STRUCTURED_FIELDS: [&str; 18] = [
 pub fn hostile_guide_yaml(yaml: &str) -> String {
     fn poison(value: &mut serde_yaml::Value, field: Option<&str>) {
         match value {
-            serde_yaml::Value::String(text) => {
-                if !field.is_some_and(|f| STRUCTURED_FIELDS.contains(&f)) {
-                    text.push_str(PAYLOAD);
-                }
+            serde_yaml::Value::String(text)
+                if !field.is_some_and(|f| STRUCTURED_FIELDS.contains(&f)) =>
+            {
+                text.push_str(PAYLOAD);
             }
             serde_yaml::Value::Sequence(items) => {
                 items.iter_mut().for_each(|item| poison(item, field))

@@ -372,10 +372,10 @@ pub fn web_address_problem(address: &str) -> Option<&'static str> {
 fn no_hidden_controls(text: &str, value: &serde_yaml::Value) -> Result<(), Diagnostic> {
     fn walk<'v>(value: &'v serde_yaml::Value, found: &mut Option<&'v str>) {
         match value {
-            serde_yaml::Value::String(s) => {
-                if found.is_none() && s.chars().any(crate::escape::is_hidden_control) {
-                    *found = Some(s);
-                }
+            serde_yaml::Value::String(s)
+                if found.is_none() && s.chars().any(crate::escape::is_hidden_control) =>
+            {
+                *found = Some(s);
             }
             serde_yaml::Value::Sequence(items) => items.iter().for_each(|v| walk(v, found)),
             serde_yaml::Value::Mapping(map) => map.iter().for_each(|(k, v)| {
