@@ -141,14 +141,11 @@ fn attribute_flood() -> Row {
         WHAT,
         format!("{} ms", took.as_millis()),
         "refused as unreadable in under 1 s (the per-URL bound is 25 s)",
-        format!(
-            "{}",
-            if refused {
-                "refused: unreadable"
-            } else {
-                "NOT refused"
-            }
-        ),
+        if refused {
+            "refused: unreadable"
+        } else {
+            "NOT refused"
+        },
         refused && took < Duration::from_secs(1),
     )
 }
