@@ -434,6 +434,96 @@ fn stamp_writes_todays_date_only_for_editions_whose_quotes_were_all_found() {
 }
 
 #[test]
+fn stamp_edits_only_the_date_in_a_crlf_file_with_quoted_ids() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let server = runtime.block_on(MockServer::start());
+    runtime.block_on(serve(
+        &server,
+        "/calendar/",
+        html("<p>Fixture quote: the tests serve their own pages.</p>"),
+    ));
+    let tree = common::fixture(&[]);
+    guide_citing(tree.path(), &format!("{}/calendar/", server.uri()), "", "");
+    let yaml_path = tree.path().join("guide.yaml");
+    common::edit(&yaml_path, |yaml| {
+        yaml.replace("- id: current\n", "- id: \"current\"\n")
+            .replace("- id: legacy-2018\n", "- id: 'legacy-2018'\n")
+            .replace('\n', "\r\n")
+    });
+    let before = std::fs::read_to_string(&yaml_path).unwrap();
+    let printed = common::xtask_split(&[
+        "sources",
+        "--no-cache",
+        "--stamp",
+        "--today",
+        "2026-12-01",
+        "--root",
+        tree.path().to_str().unwrap(),
+    ]);
+    assert_eq!(printed.code, 0, "{}{}", printed.stdout, printed.stderr);
+    let after = std::fs::read_to_string(&yaml_path).unwrap();
+    assert_eq!(
+        after.matches("sources_checked: 2026-12-01\r\n").count(),
+        2,
+        "{after}"
+    );
+    // Nothing but the dates changed: every line ending and quote is as it was.
+    let old_dates: Vec<&str> = before
+        .lines()
+        .filter(|l| l.trim_start().starts_with("sources_checked:"))
+        .collect();
+    let mut expected = before.clone();
+    for date in old_dates {
+        expected = expected.replacen(date, "    sources_checked: 2026-12-01", 1);
+    }
+    assert_eq!(after, expected);
+}
+
+#[test]
+fn stamp_checks_every_fact_and_unknown_keys_are_errors() {
+    let tree = common::fixture(&[]);
+    let root = tree.path().to_str().unwrap();
+    let yaml = std::fs::read_to_string(tree.path().join("guide.yaml")).unwrap();
+    for args in [
+        vec!["sources", "--stamp", "--root", root, "claims.no_such_key"],
+        vec![
+            "sources",
+            "--stamp",
+            "--root",
+            root,
+            "urls.web_calendar.url",
+        ],
+        vec![
+            "sources",
+            "--stamp",
+            "--exclude",
+            "https://outlook.office.com/",
+            "--root",
+            root,
+        ],
+        vec!["sources", "--no-cache", "--root", root, "no.such.key"],
+    ] {
+        let printed = common::xtask_split(&args);
+        assert_eq!(
+            printed.code, 2,
+            "{args:?}: {}{}",
+            printed.stdout, printed.stderr
+        );
+        assert!(
+            printed.stderr.contains("no fact has the key")
+                || printed.stderr.contains("--stamp dates an edition"),
+            "{args:?}: {}",
+            printed.stderr
+        );
+    }
+    assert_eq!(
+        std::fs::read_to_string(tree.path().join("guide.yaml")).unwrap(),
+        yaml,
+        "nothing stamped"
+    );
+}
+
+#[test]
 fn the_rendered_sources_section_of_a_page() {
     let (_tree, html_dir) = common::built_repository_guide();
     let page = std::fs::read_to_string(html_dir.join("legacy-2018/app-password.html")).unwrap();
