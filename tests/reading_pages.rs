@@ -4,9 +4,11 @@
 //! back, and redirects go neither to other schemes nor from public space back inside.
 //! Servers on loopback only (127.0.0.2 stands in for a public site where a test needs one).
 
+mod common;
+
 use std::time::{Duration, Instant};
 
-use wiremock::matchers::{method, path};
+use wiremock::matchers::path;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 use xtask::sources::pages::{page_text, PageText, MAX_PAGE_BYTES};
 use xtask::urlcheck::client::Page;
@@ -39,13 +41,7 @@ async fn fetch(url: &str, config: &CheckConfig) -> (Page, PageText) {
     results.remove(0)
 }
 
-async fn serve(server: &MockServer, at: &str, response: ResponseTemplate) {
-    Mock::given(method("GET"))
-        .and(path(at))
-        .respond_with(response)
-        .mount(server)
-        .await;
-}
+use common::serve_get as serve;
 
 fn text_of(read: &PageText) -> &str {
     match read {
@@ -240,9 +236,7 @@ fn a_declared_url_is_checked_against_its_declared_expectation() {
             .respond_with(ResponseTemplate::new(200).set_body_raw("<p>hi</p>", "text/html"))
             .mount(&server),
     );
-    let tree = tempfile::tempdir().unwrap();
-    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/base");
-    copy(&fixtures, tree.path());
+    let tree = common::fixture(&[]);
     let url = format!("{}/calendar/", server.uri());
     let yaml_path = tree.path().join("guide.yaml");
     let yaml = std::fs::read_to_string(&yaml_path).unwrap();
@@ -283,16 +277,4 @@ fn a_declared_url_is_checked_against_its_declared_expectation() {
         )
     };
     assert_eq!(code, 0, "{}", String::from_utf8_lossy(&out));
-}
-
-fn copy(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }

@@ -37,13 +37,7 @@ fn claim(name: &str, url_id: &str, quote: &str) -> String {
     )
 }
 
-async fn serve(server: &MockServer, at: &str, response: ResponseTemplate) {
-    Mock::given(method("GET"))
-        .and(path(at))
-        .respond_with(response)
-        .mount(server)
-        .await;
-}
+use common::serve_get as serve;
 
 fn html(body: &str) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_raw(format!("<!DOCTYPE html><html><head><title>t</title><script>var hidden = 'Fixture quote';</script></head><body>{body}</body></html>"), "text/html; charset=utf-8")
@@ -373,8 +367,8 @@ fn an_edition_whose_sources_were_checked_long_ago_gets_a_warning() {
     );
 }
 
-#[test]
-fn stamp_writes_todays_date_only_for_editions_whose_quotes_were_all_found() {
+/// The fixture guide citing one page on a loopback server that holds its quote.
+fn guide_citing_a_loopback_page() -> (tokio::runtime::Runtime, MockServer, tempfile::TempDir) {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let server = runtime.block_on(MockServer::start());
     runtime.block_on(serve(
@@ -384,6 +378,12 @@ fn stamp_writes_todays_date_only_for_editions_whose_quotes_were_all_found() {
     ));
     let tree = common::fixture(&[]);
     guide_citing(tree.path(), &format!("{}/calendar/", server.uri()), "", "");
+    (runtime, server, tree)
+}
+
+#[test]
+fn stamp_writes_todays_date_only_for_editions_whose_quotes_were_all_found() {
+    let (runtime, server, tree) = guide_citing_a_loopback_page();
     let root = tree.path().to_str().unwrap();
     let printed = common::xtask_split(&[
         "sources",
@@ -435,15 +435,7 @@ fn stamp_writes_todays_date_only_for_editions_whose_quotes_were_all_found() {
 
 #[test]
 fn stamp_edits_only_the_date_in_a_crlf_file_with_quoted_ids() {
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let server = runtime.block_on(MockServer::start());
-    runtime.block_on(serve(
-        &server,
-        "/calendar/",
-        html("<p>Fixture quote: the tests serve their own pages.</p>"),
-    ));
-    let tree = common::fixture(&[]);
-    guide_citing(tree.path(), &format!("{}/calendar/", server.uri()), "", "");
+    let (_runtime, _server, tree) = guide_citing_a_loopback_page();
     let yaml_path = tree.path().join("guide.yaml");
     common::edit(&yaml_path, |yaml| {
         yaml.replace("- id: current\n", "- id: \"current\"\n")

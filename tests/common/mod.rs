@@ -188,3 +188,16 @@ pub fn built_hostile_guide() -> (TempDir, PathBuf) {
     let html = tree.path().join("target/book");
     (tree, html)
 }
+
+/// Answers GET `at` on the loopback mock `server` with `response`.
+pub async fn serve_get(
+    server: &wiremock::MockServer,
+    at: &str,
+    response: wiremock::ResponseTemplate,
+) {
+    wiremock::Mock::given(wiremock::matchers::method("GET"))
+        .and(wiremock::matchers::path(at))
+        .respond_with(response)
+        .mount(server)
+        .await;
+}
