@@ -15,6 +15,7 @@ pub mod dates;
 pub mod diagnostic;
 pub mod duration;
 pub mod escape;
+pub mod evidence;
 pub mod exit;
 pub mod fix;
 pub mod fsutil;

@@ -31,7 +31,7 @@ pub fn build_book(root: &Path, guide: &LoadedGuide) -> Result<PathBuf, Vec<Diagn
     let logged = collector.messages.clone();
     let outcome = tracing::subscriber::with_default(collector, || -> anyhow::Result<PathBuf> {
         let mut book = MDBook::load_with_config(&root, config)?;
-        book.with_preprocessor(crate::site::EditionPreprocessor::new(&guide.guide));
+        book.with_preprocessor(crate::site::EditionPreprocessor::new(guide));
         book.build()?;
         Ok(book.build_dir_for("html"))
     });

@@ -16,12 +16,14 @@ use crate::model::schema::{EditionStatus, Guide};
 
 pub struct EditionPreprocessor {
     guide: Guide,
+    settings: crate::model::settings::Settings,
 }
 
 impl EditionPreprocessor {
-    pub fn new(guide: &Guide) -> EditionPreprocessor {
+    pub fn new(loaded: &crate::model::load::LoadedGuide) -> EditionPreprocessor {
         EditionPreprocessor {
-            guide: guide.clone(),
+            guide: loaded.guide.clone(),
+            settings: loaded.settings.clone(),
         }
     }
 }
@@ -39,10 +41,32 @@ impl Preprocessor for EditionPreprocessor {
                 _ => None,
             })
             .collect();
+        let shown = shown_on(&book);
+        let evidence = Path::new(crate::evidence::EVIDENCE_PAGE);
+        let evidence_link = pages.contains(evidence);
         book.for_each_chapter_mut(|chapter| {
             if let Some(path) = &chapter.path {
+                if path == evidence {
+                    let generated = crate::evidence::evidence_markdown(
+                        &self.guide,
+                        &self.settings,
+                        &shown,
+                        path,
+                    );
+                    chapter.content = chapter
+                        .content
+                        .replace(crate::evidence::EVIDENCE_MARKER, &generated);
+                }
                 let header = page_header(&self.guide, &pages, path);
-                let sources = sources_section(&self.guide, &chapter.content);
+                let to_evidence = evidence_link.then(|| {
+                    format!(
+                        "{}{}",
+                        "../".repeat(path.components().count() - 1),
+                        crate::evidence::EVIDENCE_PAGE
+                    )
+                });
+                let sources =
+                    sources_section(&self.guide, &chapter.content, to_evidence.as_deref());
                 let footer = page_footer(&self.guide, path);
                 chapter.content = format!("{header}\n\n{}\n\n{sources}{footer}\n", chapter.content);
             }
@@ -53,6 +77,38 @@ impl Preprocessor for EditionPreprocessor {
     fn supports_renderer(&self, renderer: &str) -> anyhow::Result<bool> {
         Ok(renderer == "html")
     }
+}
+
+/// For each fact key, the pages whose text (includes expanded) shows it, by a setting or a
+/// fact marker; the evidence page links to them.
+fn shown_on(book: &Book) -> std::collections::BTreeMap<String, Vec<crate::evidence::ShownOn>> {
+    let mut shown: std::collections::BTreeMap<String, Vec<crate::evidence::ShownOn>> =
+        Default::default();
+    for item in book.iter() {
+        let BookItem::Chapter(chapter) = item else {
+            continue;
+        };
+        let Some(path) = &chapter.path else {
+            continue;
+        };
+        let found = crate::checks::extract::extract(&chapter.content);
+        let keys: BTreeSet<&str> = found
+            .labelled
+            .iter()
+            .map(|l| l.key.as_str())
+            .chain(found.fact_markers.iter().map(|m| m.key.as_str()))
+            .collect();
+        for key in keys {
+            shown
+                .entry(key.to_string())
+                .or_default()
+                .push(crate::evidence::ShownOn {
+                    page: path.clone(),
+                    title: chapter.name.clone(),
+                });
+        }
+    }
+    shown
 }
 
 /// The edition a page belongs to: its first folder names an edition's `dir`.
@@ -149,7 +205,8 @@ pub fn page_footer(guide: &Guide, page: &Path) -> String {
 /// The generated "Sources" section: every source of the facts `content` shows (by its setting
 /// and fact markers, includes already expanded), each once, with its retrieval date. Empty when
 /// the page shows no sourced fact.
-pub fn sources_section(guide: &Guide, content: &str) -> String {
+/// `evidence`, when the book has the evidence page, is the relative link to it.
+pub fn sources_section(guide: &Guide, content: &str, evidence: Option<&str>) -> String {
     let found = crate::checks::extract::extract(content);
     let keys: BTreeSet<&str> = found
         .labelled
@@ -177,6 +234,11 @@ pub fn sources_section(guide: &Guide, content: &str) -> String {
         return String::new();
     }
     let mut section = String::from("## Sources\n\n");
+    if let Some(evidence) = evidence {
+        section.push_str(&format!(
+            "Each fact on this page, with the exact words of its sources: [How we know](<{evidence}>).\n\n"
+        ));
+    }
     for (source, retrieved) in cited {
         let second_hand = if source.secondary {
             " (second-hand)"

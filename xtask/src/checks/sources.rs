@@ -148,6 +148,9 @@ pub fn check(
         for source in &fact.sources {
             diagnostics.extend(check_source(guide, source, yaml, &at, today));
         }
+        if let Some(problem) = reading_problem(fact, settings, yaml, &at, today) {
+            diagnostics.push(problem);
+        }
         if let Some(review_by) = &fact.review_by {
             match crate::dates::parse(review_by) {
                 None => diagnostics.push(error(
@@ -293,6 +296,48 @@ fn check_source(
         Some(_) => {}
     }
     problems
+}
+
+/// A fact nobody has read against its quotes, or whose claim, values or quotes changed since
+/// the last reading: a true quote under a broader claim is a false claim, and only a person
+/// reading both side by side can tell. The expected value is the record to write once read.
+fn reading_problem(
+    fact: &crate::model::schema::Fact,
+    settings: &Settings,
+    yaml: &str,
+    at: &dyn Fn(&str) -> std::ops::Range<usize>,
+    today: Date,
+) -> Option<Diagnostic> {
+    let key = fact.keys.first().map_or("", String::as_str);
+    let digest = facts::reading_digest(fact, settings);
+    let record = format!("read: {{on: {today}, digest: {digest}}}");
+    let hint = "read the claim (or the value) against every quote: do they say all of it, for this edition, today? Narrow the claim or the prose where they do not, then write the record above";
+    match &fact.read {
+        None => Some(
+            Diagnostic::error(CHECK, format!("`{key}` has not been read against its quotes"))
+                .at_span(GUIDE_FILE, yaml, at(key))
+                .expected_found(&record, "no read: record")
+                .hint(hint),
+        ),
+        Some(reading) if crate::dates::parse(&reading.on).is_none_or(|day| day > today) => Some(
+            Diagnostic::error(CHECK, format!("`{key}`: read on `{}` is not a past date", reading.on))
+                .at_span(GUIDE_FILE, yaml, at(&format!("digest: {}", reading.digest)))
+                .hint("write the day the fact was read, YYYY-MM-DD"),
+        ),
+        Some(reading) if reading.digest != digest => Some(
+            Diagnostic::error(
+                CHECK,
+                format!(
+                    "`{key}` changed since it was read against its quotes on {}: not read since",
+                    reading.on
+                ),
+            )
+            .at_span(GUIDE_FILE, yaml, at(&format!("digest: {}", reading.digest)))
+            .expected_found(&record, &format!("read: {{on: {}, digest: {}}}", reading.on, reading.digest))
+            .hint(hint),
+        ),
+        Some(_) => None,
+    }
 }
 
 /// A fact whose `review_by` day has passed, reported at every place that shows it.

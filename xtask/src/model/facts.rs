@@ -110,3 +110,36 @@ pub fn best_source<'g>(guide: &'g Guide, key: &str) -> Option<&'g Source> {
         .find(|s| !s.secondary)
         .or_else(|| fact.sources.first())
 }
+
+/// A fingerprint of what a reader of `fact` reads: its keys, its claim (or, for settings, their
+/// values as the guide shows them), its reason when unsourced, and each source's page and
+/// quote. Sixteen hex digits of 64-bit FNV-1a: stable across runs and machines, and meant to
+/// notice a change, not to resist a forger (the file is reviewed in every pull request).
+pub fn reading_digest(fact: &Fact, settings: &Settings) -> String {
+    let mut read = String::new();
+    for key in &fact.keys {
+        read.push_str(key);
+        read.push('\u{1f}');
+        if let Some(value) = settings.get(key) {
+            read.push_str(value);
+        }
+        read.push('\u{1e}');
+    }
+    read.push_str(fact.claim.as_deref().unwrap_or(""));
+    read.push('\u{1e}');
+    read.push_str(fact.unsourced.as_deref().unwrap_or(""));
+    for source in &fact.sources {
+        read.push('\u{1e}');
+        read.push_str(source.url.as_deref().or(source.document.as_deref()).unwrap_or(""));
+        read.push('\u{1f}');
+        read.push_str(&source.quote);
+        read.push('\u{1f}');
+        read.push_str(if source.secondary { "second-hand" } else { "first-hand" });
+    }
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in read.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{hash:016x}")
+}

@@ -138,6 +138,22 @@ pub struct Fact {
     /// YYYY-MM-DD: after this day the fact must be checked again (a date still to come).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub review_by: Option<String>,
+    /// The last time a person read the claim (or the setting's value) against every quote and
+    /// found that the quotes say all of it, for its edition, today. `verify` reports a fact
+    /// whose claim, values or quotes changed since (their digest no longer matches).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read: Option<Reading>,
+}
+
+/// A recorded reading of a fact against its quotes.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reading {
+    /// YYYY-MM-DD.
+    pub on: String,
+    /// `model::facts::reading_digest` of what was read: the keys, the claim or the settings'
+    /// values, and each source's page and quote.
+    pub digest: String,
 }
 
 /// Words copied exactly from a page (or document) that support a fact.
