@@ -185,6 +185,7 @@ fn marked_values_next_to_quotes_and_dashes_are_read_as_mdbook_renders_them() {
         format!("{text}Use **Microsoft 365 -- Business**<!-- setting: service.product -->.\n"),
     )
     .unwrap();
+    common::record_readings(tree.path());
     let (code, output) = verify(tree.path(), &["--no-build"]);
     assert_eq!(code, 1, "{output}");
     assert!(

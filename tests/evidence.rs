@@ -18,7 +18,12 @@ fn evidence_page(html_dir: &Path) -> (Vec<String>, String) {
     let ids = start_tags(main)
         .into_iter()
         .filter(|tag| tag.name == "h3")
-        .filter_map(|tag| tag.attributes.into_iter().find(|(n, _)| n == "id").map(|(_, v)| v))
+        .filter_map(|tag| {
+            tag.attributes
+                .into_iter()
+                .find(|(n, _)| n == "id")
+                .map(|(_, v)| v)
+        })
         .collect();
     (ids, visible_text(main))
 }
@@ -33,7 +38,10 @@ fn assert_every_fact_once_with_its_quotes(guide: &xtask::model::schema::Guide, h
         let page = xtask::sources::text::normalise(&text);
         for source in &fact.sources {
             let quote = xtask::sources::text::normalise(&source.quote);
-            assert!(page.contains(&quote), "{id}: the quote {quote:?} is on the page");
+            assert!(
+                page.contains(&quote),
+                "{id}: the quote {quote:?} is on the page"
+            );
         }
         if let Some(reason) = &fact.unsourced {
             let reason = xtask::sources::text::normalise(reason);
@@ -60,14 +68,26 @@ fn the_evidence_page_of_a_fixture_lists_every_fact_once_with_all_its_quotes() {
     let html_dir = tree.path().join("target/book");
     assert_every_fact_once_with_its_quotes(&guide, &html_dir);
     let (_, text) = evidence_page(&html_dir);
-    assert!(text.contains("(second-hand)") && text.contains("(first-hand)"), "{text}");
+    assert!(
+        text.contains("(second-hand)") && text.contains("(first-hand)"),
+        "{text}"
+    );
     assert!(text.contains("not yet read against its quotes"), "{text}");
-    assert!(text.contains("read against its quotes on 2026-12-01"), "{text}");
+    assert!(
+        text.contains("read against its quotes on 2026-12-01"),
+        "{text}"
+    );
     // The claim links to the page that shows it; every page's Sources section links here.
     let evidence = std::fs::read_to_string(html_dir.join("evidence.html")).unwrap();
-    assert!(evidence.contains("href=\"current/index.html\""), "the claim links to its page");
+    assert!(
+        evidence.contains("href=\"current/index.html\""),
+        "the claim links to its page"
+    );
     let page = std::fs::read_to_string(html_dir.join("current/index.html")).unwrap();
-    assert!(page.contains("href=\"../evidence.html\""), "Sources links the evidence page");
+    assert!(
+        page.contains("href=\"../evidence.html\""),
+        "Sources links the evidence page"
+    );
 }
 
 #[test]

@@ -221,7 +221,7 @@ fn verify_reports_a_profile_for_an_edition_older_than_its_keys() {
     let tree = common::copy_of_repository_guide();
     let yaml_path = tree.path().join("guide.yaml");
     let yaml = std::fs::read_to_string(&yaml_path).unwrap();
-    // The legacy edition starts at iOS 11; OAuth (iOS 12) and EnableCalendars (iOS 13) are too new.
+    // The legacy edition starts at iOS 12; EnableCalendars (iOS 13) is too new for it.
     std::fs::write(
         &yaml_path,
         yaml.replace(
@@ -232,5 +232,5 @@ fn verify_reports_a_profile_for_an_edition_older_than_its_keys() {
     .unwrap();
     let (code, output) = common::verify(tree.path(), &["--no-build"]);
     assert_eq!(code, 1, "{output}");
-    assert!(output.contains("error[profile]: payload com.apple.eas.account: `OAuth` needs iOS 12.0, newer than iOS 11.0 this profile is for"), "{output}");
+    assert!(output.contains("error[profile]: payload com.apple.eas.account: `EnableCalendars` needs iOS 13.0, newer than iOS 12.0 this profile is for"), "{output}");
 }

@@ -240,12 +240,15 @@ fn every_fact_readers_are_told_needs_evidence() {
 
 #[test]
 fn an_unsourced_fact_is_a_warning_and_is_listed() {
-    let (code, output) = verify_with(
-        |y| {
-            format!("{}  - keys: [claims.unsure]\n    claim: Something.\n    unsourced: No page says it.\n", y.replace("service.sync_delay, ", "")) + "  - keys: [service.sync_delay]\n    unsourced: No page gives a time.\n"
-        },
-        &[],
-    );
+    let tree = common::fixture(&[]);
+    common::edit(&tree.path().join("guide.yaml"), |y| {
+        format!(
+            "{}  - keys: [claims.unsure]\n    claim: Something.\n    unsourced: No page says it.\n",
+            y.replace("service.sync_delay, ", "")
+        ) + "  - keys: [service.sync_delay]\n    unsourced: No page gives a time.\n"
+    });
+    common::record_readings(tree.path());
+    let (code, output) = common::verify(tree.path(), &["--no-build"]);
     assert_eq!(code, 0, "{output}");
     assert!(
         output
@@ -253,6 +256,46 @@ fn an_unsourced_fact_is_a_warning_and_is_listed() {
         "{output}"
     );
     assert!(output.contains("2 unsourced"), "{output}");
+}
+
+#[test]
+fn a_changed_quote_is_not_read_since_until_it_is_read_again() {
+    let tree = common::fixture(&[]);
+    let (code, output) = common::verify(tree.path(), &["--no-build"]);
+    assert_eq!(code, 0, "the fixture's facts are read: {output}");
+    common::edit(&tree.path().join("guide.yaml"), |y| {
+        y.replace(
+            "Fixture quote: the tests serve their own pages.",
+            "Fixture quote: the tests serve pages.",
+        )
+    });
+    let (code, output) = common::verify(tree.path(), &["--no-build"]);
+    assert_eq!(code, 1, "{output}");
+    let line = common::diagnostic_lines(&output)
+        .into_iter()
+        .find(|l| l.contains("not read since"))
+        .unwrap_or_else(|| panic!("{output}"));
+    assert!(
+        line.starts_with("guide.yaml:")
+            && line.contains("changed since it was read against its quotes on 2026-12-01"),
+        "{line}"
+    );
+    assert!(output.contains("= expected: read: {on: "), "{output}");
+    // A claim that changes is not read either; a new fact has never been read.
+    common::edit(&tree.path().join("guide.yaml"), |y| {
+        format!(
+            "{y}  - keys: [claims.new_one]\n    claim: A new claim.\n    unsourced: None yet.\n"
+        )
+    });
+    let (_, output) = common::verify(tree.path(), &["--no-build"]);
+    assert!(
+        output.contains("`claims.new_one` has not been read against its quotes"),
+        "{output}"
+    );
+    // Reading them again, and writing the record verify gives, clears both.
+    common::record_readings(tree.path());
+    let (code, output) = common::verify(tree.path(), &["--no-build"]);
+    assert_eq!(code, 0, "{output}");
 }
 
 #[test]

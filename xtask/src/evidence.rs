@@ -36,7 +36,13 @@ pub fn anchor(fact: &Fact) -> String {
     let key = fact.keys.first().map_or("", String::as_str);
     let slug: String = key
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
         .collect();
     format!("fact-{slug}")
 }
@@ -66,8 +72,10 @@ pub fn evidence_markdown(
     from: &Path,
 ) -> String {
     let to_root = "../".repeat(from.components().count().saturating_sub(1));
-    let (sourced, unsourced): (Vec<&Fact>, Vec<&Fact>) =
-        guide.facts.iter().partition(|fact| !fact.sources.is_empty());
+    let (sourced, unsourced): (Vec<&Fact>, Vec<&Fact>) = guide
+        .facts
+        .iter()
+        .partition(|fact| !fact.sources.is_empty());
     let (claims, values): (Vec<&Fact>, Vec<&Fact>) = sourced
         .into_iter()
         .partition(|fact| fact.keys.iter().any(|k| k.starts_with(CLAIM_PREFIX)));
@@ -119,7 +127,10 @@ fn write_fact(
         None => about.push("not yet read against its quotes".to_string()),
     }
     if let Some(review_by) = &fact.review_by {
-        about.push(format!("to be checked again by {}", escape::markdown(review_by)));
+        about.push(format!(
+            "to be checked again by {}",
+            escape::markdown(review_by)
+        ));
     }
     let mut pages: Vec<&ShownOn> = fact
         .keys
@@ -144,10 +155,7 @@ fn write_fact(
     }
     out.push_str(&format!("{}.\n\n", about.join("; ")));
     if let Some(reason) = &fact.unsourced {
-        out.push_str(&format!(
-            "No source: {}\n\n",
-            escape::markdown(reason)
-        ));
+        out.push_str(&format!("No source: {}\n\n", escape::markdown(reason)));
     }
     for source in &fact.sources {
         let Some(cited) = facts::cited(guide, source) else {
@@ -182,7 +190,8 @@ mod tests {
 
     #[test]
     fn anchors_are_plain() {
-        let fact: Fact = serde_yaml::from_str("keys: [claims.ropc_switch]\nclaim: x\nunsourced: y\n").unwrap();
+        let fact: Fact =
+            serde_yaml::from_str("keys: [claims.ropc_switch]\nclaim: x\nunsourced: y\n").unwrap();
         assert_eq!(anchor(&fact), "fact-claims-ropc-switch");
     }
 }

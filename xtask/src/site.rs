@@ -160,8 +160,8 @@ pub fn page_header(guide: &Guide, pages: &BTreeSet<PathBuf>, page: &Path) -> Str
         html.push_str(&format!(
             "\n\n<div class=\"legacy-banner\" role=\"note\">\n<p><strong>Legacy edition: this no longer works with Exchange Online.</strong> \
              These are the {year} steps for {ios}, kept so you can recognise old instructions. \
-             Microsoft began retiring Basic authentication on {began} and removed it for good in {gone}; \
-             an app password cannot connect the iPhone to {product} any more.</p>\n\
+             Microsoft started disabling Basic authentication on {began}, and since {gone} nobody can switch it back on: \
+             the 2018 steps cannot connect the iPhone to {product} any more.</p>\n\
              <p><a href=\"{to_root}{dir}/index.html\">Use the current edition ({title}) instead</a>.</p>\n</div>",
             year = "2018",
             ios = escape(&edition.ios),

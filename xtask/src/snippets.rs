@@ -169,7 +169,7 @@ pub fn settings_table(guide: &Guide, edition: &Edition) -> String {
     );
     let (server_note, password, password_fact) = match edition.status {
         EditionStatus::Current => (
-            "found by the iPhone itself; you do not type it",
+            "the 2018 post's server; with Sign In you do not type one",
             "your normal work password, typed on Microsoft's sign-in page, then your second step (MFA)",
             "claims.new_accounts_use_modern_auth",
         ),

@@ -314,15 +314,21 @@ fn reading_problem(
     let hint = "read the claim (or the value) against every quote: do they say all of it, for this edition, today? Narrow the claim or the prose where they do not, then write the record above";
     match &fact.read {
         None => Some(
-            Diagnostic::error(CHECK, format!("`{key}` has not been read against its quotes"))
-                .at_span(GUIDE_FILE, yaml, at(key))
-                .expected_found(&record, "no read: record")
-                .hint(hint),
+            Diagnostic::error(
+                CHECK,
+                format!("`{key}` has not been read against its quotes"),
+            )
+            .at_span(GUIDE_FILE, yaml, at(key))
+            .expected_found(&record, "no read: record")
+            .hint(hint),
         ),
         Some(reading) if crate::dates::parse(&reading.on).is_none_or(|day| day > today) => Some(
-            Diagnostic::error(CHECK, format!("`{key}`: read on `{}` is not a past date", reading.on))
-                .at_span(GUIDE_FILE, yaml, at(&format!("digest: {}", reading.digest)))
-                .hint("write the day the fact was read, YYYY-MM-DD"),
+            Diagnostic::error(
+                CHECK,
+                format!("`{key}`: read on `{}` is not a past date", reading.on),
+            )
+            .at_span(GUIDE_FILE, yaml, at(&format!("digest: {}", reading.digest)))
+            .hint("write the day the fact was read, YYYY-MM-DD"),
         ),
         Some(reading) if reading.digest != digest => Some(
             Diagnostic::error(
@@ -333,7 +339,10 @@ fn reading_problem(
                 ),
             )
             .at_span(GUIDE_FILE, yaml, at(&format!("digest: {}", reading.digest)))
-            .expected_found(&record, &format!("read: {{on: {}, digest: {}}}", reading.on, reading.digest))
+            .expected_found(
+                &record,
+                &format!("read: {{on: {}, digest: {}}}", reading.on, reading.digest),
+            )
             .hint(hint),
         ),
         Some(_) => None,

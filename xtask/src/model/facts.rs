@@ -130,11 +130,21 @@ pub fn reading_digest(fact: &Fact, settings: &Settings) -> String {
     read.push_str(fact.unsourced.as_deref().unwrap_or(""));
     for source in &fact.sources {
         read.push('\u{1e}');
-        read.push_str(source.url.as_deref().or(source.document.as_deref()).unwrap_or(""));
+        read.push_str(
+            source
+                .url
+                .as_deref()
+                .or(source.document.as_deref())
+                .unwrap_or(""),
+        );
         read.push('\u{1f}');
         read.push_str(&source.quote);
         read.push('\u{1f}');
-        read.push_str(if source.secondary { "second-hand" } else { "first-hand" });
+        read.push_str(if source.secondary {
+            "second-hand"
+        } else {
+            "first-hand"
+        });
     }
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for byte in read.bytes() {
