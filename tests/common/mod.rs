@@ -233,7 +233,7 @@ pub fn record_readings(root: &Path) {
             })
         })
         .collect();
-    readings.sort_by(|a, b| b.0.cmp(&a.0));
+    readings.sort_by_key(|reading| std::cmp::Reverse(reading.0));
     let path = root.join("guide.yaml");
     let text = std::fs::read_to_string(&path).unwrap();
     let mut lines: Vec<String> = text.split('\n').map(str::to_string).collect();

@@ -341,7 +341,7 @@ fn reading_problem(
             .at_span(GUIDE_FILE, yaml, at(&format!("digest: {}", reading.digest)))
             .expected_found(
                 &record,
-                &format!("read: {{on: {}, digest: {}}}", reading.on, reading.digest),
+                format!("read: {{on: {}, digest: {}}}", reading.on, reading.digest),
             )
             .hint(hint),
         ),
