@@ -594,3 +594,49 @@ fn the_preview_serves_nothing_a_link_in_the_build_folder_points_out_to() {
         assert!(!body.contains("hunter2"), "{path}");
     }
 }
+
+/// Every page ends with a plain link that opens a new issue with the page, its edition and the
+/// release filled in; no script is involved, so the address itself carries everything.
+#[test]
+fn every_page_has_a_tell_us_link_with_the_page_edition_and_release() {
+    let (tree, html) = built_repository_guide();
+    let guide = xtask::model::load::load_guide(tree.path()).unwrap().guide;
+    // Every chapter; toc.html is the contents for readers without JavaScript, not a chapter.
+    for page in xtask::site::reader_pages(&html)
+        .into_iter()
+        .filter(|p| p != "toc.html")
+    {
+        let text = std::fs::read_to_string(html.join(&page)).unwrap();
+        let href = xtask::html::start_tags(&text)
+            .into_iter()
+            .filter(|tag| tag.name == "a")
+            .filter_map(|tag| {
+                tag.attributes
+                    .into_iter()
+                    .find(|(n, _)| n == "href")
+                    .map(|(_, v)| v)
+            })
+            .find(|href| href.contains("/issues/new?"))
+            .unwrap_or_else(|| panic!("{page} has no Tell us link"));
+        let url = url::Url::parse(&href).unwrap();
+        assert_eq!(url.host_str(), Some("github.com"), "{page}");
+        let query: std::collections::BTreeMap<String, String> =
+            url.query_pairs().into_owned().collect();
+        let body = &query["body"];
+        assert!(query["title"].contains(&page), "{page}: {query:?}");
+        assert!(body.contains(&format!("Page: {page}")), "{page}: {body}");
+        assert!(
+            body.contains(&format!("Guide release: {}", guide.release)),
+            "{page}: {body}"
+        );
+        let edition = guide
+            .editions
+            .iter()
+            .find(|e| page.starts_with(&format!("{}/", e.dir)))
+            .map_or("all editions", |e| e.title.as_str());
+        assert!(
+            body.contains(&format!("Edition: {edition}")),
+            "{page}: {body}"
+        );
+    }
+}

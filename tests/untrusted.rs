@@ -556,3 +556,25 @@ fn the_payload_is_escaped_by_every_generator_alone() {
     let escaped = xtask::escape::html(PAYLOAD);
     assert!(start_tags(&escaped).is_empty(), "{escaped}");
 }
+
+#[test]
+fn an_accepted_id_needs_no_escaping_anywhere() {
+    use proptest::prelude::*;
+    let mut runner = proptest::test_runner::TestRunner::default();
+    let id = proptest::string::string_regex("[ -~\u{e9}\u{202e}]{0,12}").unwrap();
+    runner
+        .run(&id, |id| {
+            if xtask::model::load::is_plain_id(&id) {
+                prop_assert_eq!(xtask::escape::html(&id), id.clone());
+                prop_assert_eq!(xtask::escape::markdown(&id).replace("\\_", "_"), id.clone());
+                prop_assert!(id
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_'));
+            }
+            Ok(())
+        })
+        .unwrap();
+    assert!(xtask::model::load::is_plain_id("ios-14-17"));
+    assert!(!xtask::model::load::is_plain_id("-x"));
+    assert!(!xtask::model::load::is_plain_id(""));
+}

@@ -196,10 +196,45 @@ pub fn page_footer(guide: &Guide, page: &Path) -> String {
             )
         })
         .unwrap_or_default();
+    let tell_us = tell_us_link(guide, page)
+        .map(|href| {
+            format!(
+                "\n<p><a href=\"{}\">Tell us if this page differs from what your iPhone shows</a> (opens a new issue on the guide's repository, with this page, its edition and the release filled in).</p>",
+                escape(&href)
+            )
+        })
+        .unwrap_or_default();
     format!(
-        "<footer class=\"guide-release\">\n<p>Guide release {}{checked}.</p>\n</footer>",
+        "<footer class=\"guide-release\">\n<p>Guide release {}{checked}.</p>{tell_us}\n</footer>",
         escape(&guide.release)
     )
+}
+
+/// The id of the `urls:` entry whose address opens a new issue on the guide's repository.
+pub const NEW_ISSUE_URL_ID: &str = "new_issue";
+
+/// A plain link that opens a new issue with the page, its edition and the guide's release
+/// filled in: no script and no tracking, only the address's query. `None` when guide.yaml
+/// declares no `new_issue` address.
+pub fn tell_us_link(guide: &Guide, page: &Path) -> Option<String> {
+    use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
+    let base = &guide.urls.iter().find(|u| u.id == NEW_ISSUE_URL_ID)?.url;
+    let edition = edition_of(guide, page)
+        .map(|edition| edition.title.as_str())
+        .unwrap_or("all editions");
+    let shown = page.with_extension("html");
+    let title = format!("The page {} differs from my iPhone", shown.display());
+    let body = format!(
+        "Page: {}\nEdition: {edition}\nGuide release: {}\n\nWhat does your iPhone show (its iOS version, the menu names, the message)? Please leave out any password or code.\n",
+        shown.display(),
+        guide.release
+    );
+    let encode = |text: &str| utf8_percent_encode(text, NON_ALPHANUMERIC).to_string();
+    Some(format!(
+        "{base}?title={}&body={}",
+        encode(&title),
+        encode(&body)
+    ))
 }
 
 /// The generated "Sources" section: every source of the facts `content` shows (by its setting
