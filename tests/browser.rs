@@ -71,6 +71,17 @@ fn axe_core() -> Option<String> {
     }
 }
 
+/// The built site served on 127.0.0.1 as GitHub Pages serves it: without the preview's reload
+/// script, whose long polls a reader never makes (and which would hold connections while a
+/// walk opens page after page).
+fn published_site(html_dir: &Path) -> xtask::serve::Server {
+    let config = xtask::serve::ServeConfig {
+        live_reload: false,
+        ..xtask::serve::ServeConfig::default()
+    };
+    xtask::serve::start_with(html_dir, 0, config).unwrap()
+}
+
 /// A browser on the built repository guide, served on 127.0.0.1.
 struct Session {
     browser: Browser,
@@ -86,7 +97,7 @@ async fn session(engine: Engine) -> Option<Session> {
         return None;
     }
     let (tree, html_dir) = common::built_repository_guide();
-    let server = xtask::serve::start(&html_dir, 0).unwrap();
+    let server = published_site(&html_dir);
     let site = format!("http://{}", server.address);
     let profile = tempfile::tempdir().unwrap();
     let browser = Browser::start(engine, profile.path()).await;
@@ -627,7 +638,7 @@ async fn no_payload_from_guide_yaml_or_book_toml_runs_in_chromium() {
         return;
     }
     let (_tree, html_dir) = common::built_hostile_guide();
-    let server = xtask::serve::start(&html_dir, 0).unwrap();
+    let server = published_site(&html_dir);
     let profile = tempfile::tempdir().unwrap();
     let mut browser = Browser::start(Engine::Chromium, profile.path()).await;
     let pages = reader_pages(&html_dir);
