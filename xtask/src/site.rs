@@ -91,16 +91,9 @@ fn shown_on(book: &Book) -> std::collections::BTreeMap<String, Vec<crate::eviden
         let Some(path) = &chapter.path else {
             continue;
         };
-        let found = crate::checks::extract::extract(&chapter.content);
-        let keys: BTreeSet<&str> = found
-            .labelled
-            .iter()
-            .map(|l| l.key.as_str())
-            .chain(found.fact_markers.iter().map(|m| m.key.as_str()))
-            .collect();
-        for key in keys {
+        for key in shown_keys(&chapter.content) {
             shown
-                .entry(key.to_string())
+                .entry(key)
                 .or_default()
                 .push(crate::evidence::ShownOn {
                     page: path.clone(),
@@ -109,6 +102,17 @@ fn shown_on(book: &Book) -> std::collections::BTreeMap<String, Vec<crate::eviden
         }
     }
     shown
+}
+
+/// The fact keys a page's text (includes expanded) shows: by setting markers and fact markers.
+fn shown_keys(content: &str) -> BTreeSet<String> {
+    let found = crate::checks::extract::extract(content);
+    found
+        .labelled
+        .into_iter()
+        .map(|l| l.key)
+        .chain(found.fact_markers.into_iter().map(|m| m.key))
+        .collect()
 }
 
 /// The edition a page belongs to: its first folder names an edition's `dir`.
@@ -242,18 +246,12 @@ pub fn tell_us_link(guide: &Guide, page: &Path) -> Option<String> {
 /// the page shows no sourced fact.
 /// `evidence`, when the book has the evidence page, is the relative link to it.
 pub fn sources_section(guide: &Guide, content: &str, evidence: Option<&str>) -> String {
-    let found = crate::checks::extract::extract(content);
-    let keys: BTreeSet<&str> = found
-        .labelled
-        .iter()
-        .map(|l| l.key.as_str())
-        .chain(found.fact_markers.iter().map(|m| m.key.as_str()))
-        .collect();
+    let keys = shown_keys(content);
     // Each source once, with the latest day one of its quotes was copied.
     let mut cited: std::collections::BTreeMap<crate::model::facts::Cited, String> =
         std::collections::BTreeMap::new();
     for key in keys {
-        let Some(fact) = crate::model::facts::fact_for(guide, key) else {
+        let Some(fact) = crate::model::facts::fact_for(guide, &key) else {
             continue;
         };
         for source in &fact.sources {
