@@ -92,6 +92,18 @@ pub fn terminal(text: &str) -> String {
     out
 }
 
+/// True when `text` holds a character that could end an attribute, a script string or a
+/// markdown link early, or hide in a diff: whitespace, a control or bidi character, a quote, a
+/// backslash, a backtick or an angle bracket. Addresses and names that land in markup without
+/// escaping (URLs, redirect names and targets) must hold none.
+pub fn holds_markup_characters(text: &str) -> bool {
+    text.chars().any(|c| {
+        c.is_whitespace()
+            || is_hidden_control(c)
+            || matches!(c, '"' | '\'' | '<' | '>' | '`' | '\\')
+    })
+}
+
 /// A character that changes how text is shown without being seen: C0 and C1 controls, DEL,
 /// and the bidirectional embedding, override and isolate controls.
 pub fn is_hidden_control(c: char) -> bool {

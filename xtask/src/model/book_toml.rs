@@ -96,7 +96,7 @@ pub fn check(root: &Path, config: &Config, text: &str) -> Vec<Diagnostic> {
         for (page, target) in &html.redirect {
             let shown = crate::escape::terminal(page);
             let (path, fragment) = page.split_once('#').unwrap_or((page, ""));
-            if has_markup_characters(page) {
+            if crate::escape::holds_markup_characters(page) {
                 refuse(
                     page,
                     format!("[output.html.redirect] `{shown}` holds whitespace, a quote, a backslash or an angle bracket; it lands in the page's script"),
@@ -141,7 +141,7 @@ pub fn check(root: &Path, config: &Config, text: &str) -> Vec<Diagnostic> {
             }
         }
         if let Some(site_url) = html.site_url.as_deref() {
-            if has_markup_characters(site_url)
+            if crate::escape::holds_markup_characters(site_url)
                 || !site_url.starts_with('/')
                 || site_url.starts_with("//")
             {
@@ -346,20 +346,11 @@ pub fn inside(dir: &Path, path: &Path) -> bool {
     path.starts_with(dir)
 }
 
-/// Characters that could end an attribute, a script string or a URL early, or hide in a diff.
-fn has_markup_characters(text: &str) -> bool {
-    text.chars().any(|c| {
-        c.is_whitespace()
-            || crate::escape::is_hidden_control(c)
-            || matches!(c, '"' | '\'' | '<' | '>' | '`' | '\\')
-    })
-}
-
 /// Why a redirect may not send readers to `target`, if it may not: it must be a path inside
 /// the site (no scheme, no `//host`) or a valid http(s) address. `javascript:`, `data:` and
 /// the like would run in the reader's browser.
 fn redirect_target_problem(target: &str) -> Option<&'static str> {
-    if has_markup_characters(target) {
+    if crate::escape::holds_markup_characters(target) {
         return Some("holds whitespace, a quote, a backslash or an angle bracket");
     }
     if crate::markdown::browser_scheme(target).is_some() {

@@ -72,6 +72,7 @@ pub fn parse_guide(text: &str) -> Result<LoadedGuide, Diagnostic> {
     let value: serde_yaml::Value =
         serde_yaml::from_str(body).map_err(|error| yaml_error(text, bom, &error))?;
     no_hidden_controls(text, &value)?;
+    no_mdbook_directives(text)?;
     validate(text, &guide)?;
     Ok(LoadedGuide {
         text: text.to_string(),
@@ -343,9 +344,7 @@ pub fn is_plain_id(id: &str) -> bool {
 /// crate, as a browser would), be http(s) with a host, and hold no character that could end an
 /// attribute or a markdown link early (whitespace, quotes, angle brackets, backticks).
 pub fn web_address_problem(address: &str) -> Option<&'static str> {
-    if address.chars().any(|c| {
-        c.is_whitespace() || c.is_control() || matches!(c, '"' | '\'' | '<' | '>' | '`' | '\\')
-    }) {
+    if crate::escape::holds_markup_characters(address) {
         return Some("holds whitespace, a quote, a backslash, a backtick or an angle bracket");
     }
     let Ok(parsed) = url::Url::parse(address) else {
@@ -364,6 +363,21 @@ pub fn web_address_problem(address: &str) -> Option<&'static str> {
         return Some("is not written as http:// or https:// followed by a host");
     }
     None
+}
+
+/// Everything generated from this file passes through mdBook, which expands `{{#include …}}`
+/// anywhere in a chapter, code spans included: a value could read any file into a published
+/// page. So the file holds no double brace at all.
+fn no_mdbook_directives(text: &str) -> Result<(), Diagnostic> {
+    let Some(at) = text.find("{{") else {
+        return Ok(());
+    };
+    Err(Diagnostic::error(
+        "yaml",
+        "`{{` in guide.yaml: mdBook would read it as a directive (`{{#include …}}`) in every page that shows the value",
+    )
+    .at_span(GUIDE_FILE, text, at..at + 2)
+    .hint("write the text without a double brace"))
 }
 
 /// Every string of the file is shown to readers or printed on a terminal: none may hold a
@@ -388,17 +402,6 @@ fn no_hidden_controls(text: &str, value: &serde_yaml::Value) -> Result<(), Diagn
     }
     let mut found = None;
     walk(value, &mut found);
-    if let Some(at) = text.find("{{") {
-        // Everything generated from this file passes through mdBook, which expands
-        // `{{#include …}}` anywhere in a chapter, code spans included: a value could read any
-        // file into a published page.
-        return Err(Diagnostic::error(
-            "yaml",
-            "`{{` in guide.yaml: mdBook would read it as a directive (`{{#include …}}`) in every page that shows the value",
-        )
-        .at_span(GUIDE_FILE, text, at..at + 2)
-        .hint("write the text without a double brace"));
-    }
     let Some(string) = found else {
         return Ok(());
     };
