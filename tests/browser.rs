@@ -319,6 +319,110 @@ async fn reader_walk(engine: Engine) {
     session.browser.quit().await;
 }
 
+/// The reader who arrives with words on their screen: search finds the message, the index
+/// links to its answer in this edition, and the switcher lands on the same answer in another.
+async fn message_walk(engine: Engine) {
+    let Some(mut session) = session(engine).await else {
+        return;
+    };
+    let (browser, site) = (&mut session.browser, session.site.clone());
+    let name = engine.name();
+
+    // Search finds the message index by the message's own words.
+    browser
+        .open(&format!("{site}/current/index.html"), PHONE)
+        .await;
+    browser.script(WATCH_ERRORS).await;
+    let toggle = browser.find("#mdbook-search-toggle").await;
+    browser.click(&toggle).await;
+    let search = browser.find("#mdbook-searchbar").await;
+    browser.type_into(&search, "register your device").await;
+    browser
+        .wait_for(
+            "search results",
+            "document.querySelectorAll('#mdbook-searchresults a').length > 0",
+        )
+        .await;
+    let results = browser
+        .script("return Array.from(document.querySelectorAll('#mdbook-searchresults a')).map(a => a.getAttribute('href'));")
+        .await;
+    assert!(
+        results
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|href| href.as_str().unwrap().contains("current/messages.html")),
+        "{name}: results: {results}"
+    );
+
+    // The index lists the message as a link to its answer in this edition.
+    browser
+        .open(&format!("{site}/current/messages.html"), PHONE)
+        .await;
+    browser.script(WATCH_ERRORS).await;
+    let link = browser
+        .find("main a[href=\"troubleshooting.html#couldnt-register-device\"]")
+        .await;
+    let text = browser
+        .script("return document.querySelector('main a[href=\"troubleshooting.html#couldnt-register-device\"]').textContent;")
+        .await;
+    assert_eq!(text, json!("“Couldn't register your device”"), "{name}");
+    // The reader scrolls to it (WebKit's driver does not scroll a link at the screen's edge).
+    browser
+        .script("document.querySelector('main a[href=\"troubleshooting.html#couldnt-register-device\"]').scrollIntoView({block: 'center'}); return true;")
+        .await;
+    browser.click(&link).await;
+    let in_view = "const target = document.getElementById('couldnt-register-device');\n\
+        const top = target ? target.getBoundingClientRect().top : -1;\n\
+        return location.hash === '#couldnt-register-device' && top > -2 && top < innerHeight / 2;";
+    browser
+        .wait_for(
+            "the answer, scrolled into view",
+            &format!("location.pathname === '/current/troubleshooting.html' && document.readyState === 'complete' && (() => {{ {in_view} }})()"),
+        )
+        .await;
+    let heading = browser
+        .script("return document.getElementById('couldnt-register-device').textContent;")
+        .await;
+    assert!(
+        heading.as_str().unwrap().contains("register your device"),
+        "{name}: {heading}"
+    );
+    browser.screenshot("05-answer-from-the-message-index").await;
+
+    // The switcher takes the reader to the same answer in the iOS 14–17 edition.
+    let other = browser
+        .find(r#".edition-switcher a[data-edition="ios-14-17"]"#)
+        .await;
+    browser.click(&other).await;
+    browser
+        .wait_for(
+            "the same answer in the iOS 14–17 edition",
+            &format!("location.pathname === '/ios-14-17/troubleshooting.html' && document.readyState === 'complete' && (() => {{ {in_view} }})()"),
+        )
+        .await;
+    let menus = browser
+        .script("return document.querySelector('main').innerText;")
+        .await;
+    let menus = menus.as_str().unwrap();
+    assert!(menus.contains("Settings → Calendar → Accounts"), "{name}");
+    assert!(!menus.contains("Settings → Apps → Calendar"), "{name}");
+    let errors = browser.script("return window.walkErrors || [];").await;
+    assert_eq!(errors, json!([]), "{name}");
+    browser.screenshot("06-same-answer-other-edition").await;
+    session.browser.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reader_goes_from_the_message_to_the_answer_in_chromium() {
+    message_walk(Engine::Chromium).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reader_goes_from_the_message_to_the_answer_in_webkit() {
+    message_walk(Engine::WebKit).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reader_finds_their_way_in_chromium() {
     reader_walk(Engine::Chromium).await;

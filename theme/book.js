@@ -28,6 +28,20 @@
     });
   }
 
+  // The edition switcher: a link to the same page in another edition keeps the section the
+  // reader is on (#old-events-missing), since every edition gives a problem the same anchor.
+  // Only a plain anchor is carried, and only to a page marked as the same one.
+  for (const link of document.querySelectorAll(".edition-switcher a[data-same-page]")) {
+    link.addEventListener("click", () => {
+      const hash = window.location.hash;
+      if (/^#[a-z0-9_-]+$/.test(hash)) {
+        const target = new URL(link.href);
+        target.hash = hash;
+        link.href = target.href;
+      }
+    });
+  }
+
   // Search: mdBook's search scripts (about 55 KB) and index load on first use. Until then this
   // stands in for them: the Search button, the "/" and "s" keys, and a page opened from a search
   // result (?search= or ?highlight= in its address) load them.

@@ -120,7 +120,7 @@ pub const PAYLOAD: &str = " <img src=x onerror=\"window.pwned=1\"> [x](javascrip
 
 /// The fields of guide.yaml that are validated rather than free text (ids, addresses, dates,
 /// enumerations, paths): a payload there is refused at load, which `tests/untrusted.rs` checks.
-pub const STRUCTURED_FIELDS: [&str; 18] = [
+pub const STRUCTURED_FIELDS: [&str; 23] = [
     "id",
     "dir",
     "url",
@@ -139,6 +139,11 @@ pub const STRUCTURED_FIELDS: [&str; 18] = [
     "identifier",
     "exchange_server",
     "secondary",
+    "kind",
+    "fixed_by",
+    "menu",
+    "see",
+    "admin",
 ];
 
 /// `guide.yaml` with `PAYLOAD` appended to every free-text string (every string not under a
@@ -151,9 +156,11 @@ pub fn hostile_guide_yaml(yaml: &str) -> String {
             {
                 text.push_str(PAYLOAD);
             }
-            serde_yaml::Value::Sequence(items) => {
-                items.iter_mut().for_each(|item| poison(item, field))
-            }
+            // A step's `menu` is a list of words (free text); a problem step's `menu` is a
+            // menu's name (validated), a plain string.
+            serde_yaml::Value::Sequence(items) => items
+                .iter_mut()
+                .for_each(|item| poison(item, field.filter(|f| *f != "menu"))),
             serde_yaml::Value::Mapping(map) => {
                 for (key, item) in map.iter_mut() {
                     poison(item, key.as_str());

@@ -32,6 +32,7 @@ pub mod site;
 pub mod snippets;
 pub mod sources;
 pub mod suggest;
+pub mod troubleshooting;
 pub mod urlcheck;
 pub mod urls;
 pub mod verify;

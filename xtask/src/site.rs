@@ -133,10 +133,15 @@ pub fn page_header(guide: &Guide, pages: &BTreeSet<PathBuf>, page: &Path) -> Str
     );
     for edition in &guide.editions {
         let same_page = here.and_then(|_| page.strip_prefix(page.components().next()?).ok());
-        let target = same_page
+        let same = same_page
             .map(|rest| Path::new(&edition.dir).join(rest))
-            .filter(|candidate| pages.contains(candidate))
-            .unwrap_or_else(|| Path::new(&edition.dir).join("index.md"));
+            .filter(|candidate| pages.contains(candidate));
+        let same_attribute = if same.is_some() {
+            " data-same-page"
+        } else {
+            ""
+        };
+        let target = same.unwrap_or_else(|| Path::new(&edition.dir).join("index.md"));
         let href = escape(&format!(
             "{to_root}{}",
             target.with_extension("html").display()
@@ -153,7 +158,7 @@ pub fn page_header(guide: &Guide, pages: &BTreeSet<PathBuf>, page: &Path) -> Str
             ""
         };
         html.push_str(&format!(
-            "<li><a href=\"{href}\"{aria}{legacy} data-edition=\"{}\">{}</a></li>\n",
+            "<li><a href=\"{href}\"{aria}{legacy}{same_attribute} data-edition=\"{}\">{}</a></li>\n",
             escape(&edition.id),
             escape(&edition.title)
         ));

@@ -36,6 +36,29 @@ pub fn generate(guide: &Guide) -> Vec<Generated> {
             path: dir.join("settings.md"),
             contents: settings_table(guide, edition),
         });
+        // A guide without problems (an older or a minimal one) has no troubleshooting to include.
+        if !guide.problems.is_empty() {
+            files.push(Generated {
+                path: dir.join("problems.md"),
+                contents: crate::troubleshooting::answers(guide, edition),
+            });
+            files.push(Generated {
+                path: dir.join("messages.md"),
+                contents: crate::troubleshooting::messages(guide),
+            });
+        }
+    }
+    if let Some(first) = guide
+        .editions
+        .first()
+        .filter(|_| !guide.admin_checks.is_empty())
+    {
+        files.push(Generated {
+            path: PathBuf::from(SNIPPETS_DIR)
+                .join(&first.dir)
+                .join("admin-checks.md"),
+            contents: crate::troubleshooting::admin_checks(guide),
+        });
     }
     files
 }

@@ -4,6 +4,9 @@
 //! each edition's iOS versions, way of signing in and menu paths: those are facts and need
 //! evidence. Examples (`service.example_*`), titles, step wording and the release are the guide's
 //! own words, not facts about the world. Statements made in prose are `claims.<name>` facts.
+//! Of a problem (`problems:`), its cause, the messages it quotes and its steps are facts; its
+//! title and symptom (the reader's words) and what to tell IT are not. An edition's `menus`
+//! and the administrators' checks are facts too.
 
 use std::path::PathBuf;
 
@@ -29,6 +32,12 @@ pub fn is_fact_setting(key: &str) -> bool {
         ["history", _] | ["app_passwords", _] => true,
         ["editions", _, field] => EDITION_FACTS.contains(field),
         ["editions", _, "steps", _, "menu"] => true,
+        ["editions", _, "menus", _] => true,
+        ["problems", _, "cause"] => true,
+        ["problems", _, "messages", _, "text"] => true,
+        ["problems", _, "steps", _, "text"] => true,
+        ["admin_checks", _, "text"] => true,
+        ["admin_checks", _, "steps", _, "text" | "command"] => true,
         _ => false,
     }
 }
@@ -62,6 +71,14 @@ mod tests {
         assert!(!is_fact_setting("editions.current.steps.1.text"));
         assert!(!is_fact_setting("urls.semver.url"));
         assert!(!is_fact_setting("release"));
+        assert!(is_fact_setting("editions.current.menus.default_calendar"));
+        assert!(is_fact_setting("problems.quarantined.cause"));
+        assert!(is_fact_setting("problems.quarantined.messages.1.text"));
+        assert!(is_fact_setting("problems.quarantined.steps.2.text"));
+        assert!(!is_fact_setting("problems.quarantined.title"));
+        assert!(!is_fact_setting("problems.quarantined.symptom"));
+        assert!(!is_fact_setting("problems.quarantined.tell_it"));
+        assert!(is_fact_setting("admin_checks.quarantine.steps.1.command"));
     }
 }
 

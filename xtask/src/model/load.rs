@@ -74,6 +74,7 @@ pub fn parse_guide(text: &str) -> Result<LoadedGuide, Diagnostic> {
     no_hidden_controls(text, &value)?;
     no_mdbook_directives(text)?;
     validate(text, &guide)?;
+    crate::model::problems::validate(text, &guide)?;
     Ok(LoadedGuide {
         text: text.to_string(),
         guide,

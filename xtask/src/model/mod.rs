@@ -5,6 +5,7 @@ pub mod book_toml;
 pub mod facts;
 pub mod includes;
 pub mod load;
+pub mod problems;
 pub mod schema;
 pub mod settings;
 pub mod yaml_spans;

@@ -26,6 +26,17 @@ pub struct Guide {
     /// See `Fact`; `cargo xtask sources` checks it offline and re-reads the pages online.
     #[serde(default)]
     pub facts: Vec<Fact>,
+    /// The groups troubleshooting is arranged in, in the order pages show them.
+    #[serde(default)]
+    pub problem_kinds: Vec<ProblemKind>,
+    /// What goes wrong after set-up, and the answer: generated into each edition's
+    /// troubleshooting page and its "What does your screen say?" index (`snippets`).
+    #[serde(default)]
+    pub problems: Vec<Problem>,
+    /// What an organisation's IT team checks and changes for the problems only it can fix;
+    /// generated into the administrators' chapter, and linked from each such answer.
+    #[serde(default)]
+    pub admin_checks: Vec<AdminCheck>,
 }
 
 /// Exchange Online as a reader meets it.
@@ -216,7 +227,35 @@ pub struct Edition {
     pub add_account_path: Vec<String>,
     pub accounts_path: Vec<String>,
     pub mail_accounts_path: Vec<String>,
+    /// Further menu paths the answers to problems send readers to, by name
+    /// (`default_calendar: [Settings, Apps, Calendar, Default Calendar]`). A problem's step
+    /// names one (`menu: default_calendar`) and each edition prints its own. Each is a fact:
+    /// sourced, or unsourced and then printed with a hedge.
+    #[serde(default)]
+    pub menus: std::collections::BTreeMap<String, Vec<String>>,
     pub steps: Vec<Step>,
+}
+
+impl Edition {
+    /// The menu path a problem's step names, with its setting key: one of the three paths every
+    /// edition has, or one of its `menus`. `None` when this edition has no such menu.
+    pub fn menu(&self, name: &str) -> Option<(&[String], String)> {
+        let path = match name {
+            "accounts_path" => &self.accounts_path,
+            "mail_accounts_path" => &self.mail_accounts_path,
+            "add_account_path" => &self.add_account_path,
+            other => self.menus.get(other)?,
+        };
+        let key = if matches!(
+            name,
+            "accounts_path" | "mail_accounts_path" | "add_account_path"
+        ) {
+            format!("editions.{}.{name}", self.id)
+        } else {
+            format!("editions.{}.menus.{name}", self.id)
+        };
+        Some((path.as_slice(), key))
+    }
 }
 
 /// A walk through an edition's steps on a real iPhone.
@@ -270,4 +309,103 @@ pub struct Entry {
     pub value: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
+}
+
+/// A heading of the troubleshooting page: problems of one kind.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProblemKind {
+    /// Stable name; problems refer to it as `kind:`, and it is the section's anchor.
+    pub id: String,
+    pub title: String,
+}
+
+/// One thing readers report going wrong, and its answer. Its `cause`, its messages and its
+/// steps are facts (`problems.<id>.cause`, `problems.<id>.messages.N.text`,
+/// `problems.<id>.steps.N.text`): each is covered by an entry under `facts:`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Problem {
+    /// Stable name: the anchor (`troubleshooting.html#<id>`) in every edition, so the edition
+    /// switcher and old links land on the same answer. Never rename one.
+    pub id: String,
+    /// A `problem_kinds` id.
+    pub kind: String,
+    /// The heading, in the reader's words ("Old meetings are missing").
+    pub title: String,
+    /// What the reader sees, in one or two sentences.
+    pub symptom: String,
+    /// Words shown on the screen (or in an email), exactly as iOS or Microsoft shows them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub messages: Vec<Message>,
+    /// Why it happens, as the sources say it.
+    pub cause: String,
+    /// Who can fix it.
+    pub fixed_by: FixedBy,
+    /// The answer, in order.
+    pub steps: Vec<FixStep>,
+    /// For problems IT must fix: what to tell them, in one sentence the reader can send.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tell_it: Option<String>,
+    /// An `admin_checks` id: where the administrators' chapter says what IT checks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admin: Option<String>,
+}
+
+/// Words a screen shows.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Message {
+    /// Exactly as shown, copied from a source that shows it.
+    pub text: String,
+    /// Where it appears: "iPhone", "Microsoft sign-in page", "email".
+    pub shown_in: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FixedBy {
+    /// The reader, on the iPhone or in Outlook.
+    Reader,
+    /// Only the organisation's IT team.
+    It,
+    /// The reader first; IT if that does not help.
+    ReaderThenIt,
+}
+
+/// One step of an answer.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FixStep {
+    /// A menu the step starts from: a name under the edition's `menus`, or `accounts_path`,
+    /// `mail_accounts_path` or `add_account_path`. Printed before the text, per edition.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub menu: Option<String>,
+    pub text: String,
+    /// A problem id whose answer this step sends the reader to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub see: Option<String>,
+}
+
+/// What IT checks and changes, in the administrators' chapter.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdminCheck {
+    /// Stable name: the anchor in the administrators' chapter.
+    pub id: String,
+    pub title: String,
+    /// What to look at and why.
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub steps: Vec<AdminStep>,
+}
+
+/// One thing IT does: a sentence, and the command or admin-centre path when there is one.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdminStep {
+    pub text: String,
+    /// An Exchange Online PowerShell command, printed as code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub command: Option<String>,
 }

@@ -23,6 +23,8 @@ enum Node {
 pub enum Step<'a> {
     Key(&'a str),
     ItemWith(&'a str, &'a str),
+    /// The sequence item at this 0-based position.
+    Index(usize),
 }
 
 /// The byte span of the scalar at `path` in `text` (quotes included when it is quoted), or
@@ -60,6 +62,7 @@ fn child(node: Node, step: Step<'_>) -> Option<Node> {
                     && matches!(value, Node::Scalar(v, _) if v == wanted)
             })
         }),
+        (Node::Sequence(items), Step::Index(position)) => items.into_iter().nth(position),
         _ => None,
     }
 }

@@ -1,0 +1,260 @@
+//! After set-up: the answers generated from `problems:`, per edition. Snapshots of every
+//! edition's answers, its message index and the administrators' checks; every problem's
+//! anchor in every edition's built page, and every index link landing on one; drift on a
+//! problem's menu path reported at its file, line and column; and bad references refused at
+//! load with `guide.yaml:LINE:COL`.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use xtask::model::load::{load_guide, parse_guide};
+use xtask::model::schema::EditionStatus;
+use xtask::troubleshooting::{admin_checks, answer_here, answers, messages};
+
+fn repository_guide() -> xtask::model::schema::Guide {
+    load_guide(&xtask::project_root())
+        .expect("guide.yaml loads")
+        .guide
+}
+
+#[test]
+fn every_edition_has_snapshotted_answers_and_index() {
+    let guide = repository_guide();
+    for edition in &guide.editions {
+        insta::assert_snapshot!(format!("problems_{}", edition.id), answers(&guide, edition));
+    }
+    insta::assert_snapshot!("messages", messages(&guide));
+    insta::assert_snapshot!("admin_checks", admin_checks(&guide));
+}
+
+#[test]
+fn the_editions_readers_follow_answer_at_least_thirty_problems_with_their_own_menus() {
+    let guide = repository_guide();
+    assert!(
+        guide.problems.len() >= 30,
+        "{} problems",
+        guide.problems.len()
+    );
+    for edition in guide
+        .editions
+        .iter()
+        .filter(|e| e.status == EditionStatus::Current)
+    {
+        let page = answers(&guide, edition);
+        for problem in &guide.problems {
+            assert!(answer_here(edition, problem));
+            for step in problem.steps.iter().filter_map(|s| s.menu.as_deref()) {
+                let (path, key) = edition.menu(step).unwrap();
+                let shown = format!(
+                    "**{}**<!-- setting: {key} -->",
+                    path.join(" → ").replace('&', "&amp;")
+                );
+                assert!(
+                    page.contains(&shown),
+                    "{}: {} lacks {shown}",
+                    edition.id,
+                    problem.id
+                );
+            }
+        }
+    }
+    // The two current editions print different menus for the same answer.
+    let current = answers(&guide, &guide.editions[0]);
+    let older = answers(&guide, &guide.editions[1]);
+    assert!(current.contains("Settings → Apps → Calendar"));
+    assert!(!older.contains("Settings → Apps → Calendar"));
+    assert!(older.contains("Settings → Calendar"));
+}
+
+/// The ids of every element of a built page.
+fn ids_of(html: &std::path::Path) -> BTreeSet<String> {
+    let text = std::fs::read_to_string(html).unwrap();
+    xtask::html::start_tags(&text)
+        .into_iter()
+        .filter_map(|tag| {
+            tag.attributes
+                .into_iter()
+                .find(|(name, _)| name == "id")
+                .map(|(_, value)| value)
+        })
+        .collect()
+}
+
+#[test]
+fn every_problem_has_its_anchor_in_every_edition_and_every_index_link_lands_on_one() {
+    let guide = repository_guide();
+    let (_tree, html) = common::built_repository_guide();
+    for edition in &guide.editions {
+        let page = html.join(&edition.dir).join("troubleshooting.html");
+        let ids = ids_of(&page);
+        for problem in &guide.problems {
+            assert!(
+                ids.contains(&problem.id),
+                "{}: no #{} in {}",
+                edition.id,
+                problem.id,
+                page.display()
+            );
+        }
+        // The index: every message is a link to an anchor that exists on this edition's page.
+        let index = std::fs::read_to_string(html.join(&edition.dir).join("messages.html")).unwrap();
+        let mut links = 0;
+        for tag in xtask::html::start_tags(&index) {
+            let Some((_, href)) = tag.attributes.iter().find(|(n, _)| n == "href") else {
+                continue;
+            };
+            if let Some(anchor) = href.strip_prefix("troubleshooting.html#") {
+                assert!(ids.contains(anchor), "{}: #{anchor} missing", edition.id);
+                links += 1;
+            }
+        }
+        let messages: usize = guide.problems.iter().map(|p| p.messages.len()).sum();
+        assert_eq!(links, messages, "{}: one link per message", edition.id);
+    }
+    // The section that became an answer: its old address is sent to an anchor that exists.
+    for dir in ["current", "ios-14-17"] {
+        let page = html.join(dir).join("troubleshooting.html");
+        let text = std::fs::read_to_string(&page).unwrap();
+        let map = xtask::html::start_tags(&text)
+            .into_iter()
+            .find_map(|tag| {
+                tag.attributes
+                    .into_iter()
+                    .find(|(name, _)| name == "data-map")
+                    .map(|(_, value)| value)
+            })
+            .expect("a moved-section map");
+        let map: serde_json::Value = serde_json::from_str(&map).unwrap();
+        let target = map["#the-microsoft-sign-in-page-keeps-coming-back"]
+            .as_str()
+            .unwrap();
+        let anchor = target.strip_prefix("troubleshooting.html#").unwrap();
+        assert!(ids_of(&page).contains(anchor), "{dir}: {target}");
+    }
+}
+
+#[test]
+fn the_index_is_alphabetical_and_shows_each_message_exactly() {
+    let guide = repository_guide();
+    let index = messages(&guide);
+    let shown: Vec<String> = index
+        .lines()
+        .filter_map(|line| line.strip_prefix("- [“"))
+        .map(|rest| rest.split("”](").next().unwrap().to_lowercase())
+        .collect();
+    let mut sorted = shown.clone();
+    sorted.sort_by_key(|text| {
+        text.trim_start_matches(|c: char| !c.is_alphanumeric())
+            .to_string()
+    });
+    assert_eq!(shown, sorted);
+    assert!(!shown.is_empty());
+}
+
+#[test]
+fn a_legacy_edition_answers_where_it_has_the_menus_and_points_to_the_current_answer_otherwise() {
+    let guide = repository_guide();
+    let legacy = guide
+        .editions
+        .iter()
+        .find(|e| e.status == EditionStatus::Legacy)
+        .unwrap();
+    let page = answers(&guide, legacy);
+    let mut answered = 0;
+    let mut pointed = 0;
+    for problem in &guide.problems {
+        let pointer = format!("(../current/troubleshooting.md#{})", problem.id);
+        if answer_here(legacy, problem) {
+            answered += 1;
+            assert!(!page.contains(&pointer), "{}", problem.id);
+        } else {
+            pointed += 1;
+            assert!(page.contains(&pointer), "{}", problem.id);
+        }
+    }
+    assert!(answered > 0 && pointed > 0, "{answered} {pointed}");
+    // The legacy answers print the legacy menus, never the current ones.
+    assert!(!page.contains("Settings → Apps → Calendar"));
+}
+
+#[test]
+fn a_drifted_menu_path_in_an_answer_fails_verify_at_its_place() {
+    let tree = common::copy_of_repository_guide();
+    let path = tree.path().join("snippets/ios-14-17/problems.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let marker = "<!-- setting: editions.ios-14-17.accounts_path -->";
+    let at = text.find(marker).expect("an answer opens the accounts");
+    let before = &text[..at];
+    let start = before.rfind("**Settings").unwrap() + 2;
+    let line = before.matches('\n').count() + 1;
+    let column = before[before.rfind('\n').map_or(0, |i| i + 1)..start]
+        .chars()
+        .count()
+        + 1;
+    std::fs::write(
+        &path,
+        format!("{}Settings → Calendars{}", &text[..start], &text[at - 2..]),
+    )
+    .unwrap();
+    let (code, output) = common::verify(tree.path(), &["--no-build"]);
+    assert_eq!(code, 1, "{output}");
+    let place = format!("snippets/ios-14-17/problems.md:{line}:{column}");
+    assert!(output.contains(&place), "no {place} in:\n{output}");
+    assert!(
+        output.contains("Settings → Calendar → Accounts"),
+        "{output}"
+    );
+}
+
+#[test]
+fn bad_references_are_refused_at_their_place_in_guide_yaml() {
+    let yaml = std::fs::read_to_string(xtask::project_root().join("guide.yaml")).unwrap();
+    let first_menu = yaml.find("      - menu: accounts_path\n").unwrap();
+    let cases = [
+        (
+            yaml.replacen(
+                "      - menu: accounts_path\n",
+                "      - menu: no_such_menu\n",
+                1,
+            ),
+            "does not define",
+            "no_such_menu",
+        ),
+        (
+            yaml.replacen("    kind: ", "    kind: nonsense-", 1),
+            "which problem_kinds does not list",
+            "nonsense-",
+        ),
+        (
+            yaml.replacen("        see: ", "        see: nowhere-", 1),
+            "is not another problem",
+            "nowhere-",
+        ),
+        (
+            yaml.replacen("    admin: ", "    admin: nobody-", 1),
+            "which admin_checks does not list",
+            "nobody-",
+        ),
+    ];
+    for (broken, message, needle) in cases {
+        let error = parse_guide(&broken).expect_err(message);
+        let shown = format!("{error:?}");
+        assert!(shown.contains(message), "{shown}");
+        let offset = broken.find(needle).unwrap();
+        let line = broken[..offset].matches('\n').count() + 1;
+        let at = error.location.as_ref().expect("a place in guide.yaml");
+        assert_eq!(at.line, line, "{message}: {shown}");
+    }
+    assert!(first_menu > 0);
+    // A problem id becomes an anchor: markup in it is refused, not escaped.
+    let problems_at = yaml.find("\nproblems:\n").unwrap();
+    let id_at = problems_at + yaml[problems_at..].find("  - id: ").unwrap() + "  - id: ".len();
+    let rest = &yaml[id_at + yaml[id_at..].find('\n').unwrap()..];
+    let broken = format!("{}\"x onclick=alert(1)\"{rest}", &yaml[..id_at]);
+    let error = parse_guide(&broken).expect_err("an unsafe id");
+    assert!(
+        format!("{error:?}").contains("must be lowercase"),
+        "{error:?}"
+    );
+}

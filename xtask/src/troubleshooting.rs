@@ -1,0 +1,276 @@
+//! After set-up: each edition's answers, its "What does your screen say?" index, and the
+//! administrators' checks, generated from `problems:`, `problem_kinds:` and `admin_checks:`.
+//!
+//! Pure, like `snippets`: the same YAML gives the same bytes. Every problem keeps its id as its
+//! anchor in every edition, so the edition switcher and the message index land on it. Menu
+//! paths carry setting markers (the drift check covers them); causes, messages and steps carry
+//! fact markers (each page's Sources section and the evidence page list them). A menu whose
+//! fact is unsourced is printed with a hedge, never as if a page had named it.
+
+use std::fmt::Write as _;
+
+use crate::escape;
+use crate::model::facts::fact_for;
+use crate::model::schema::{Edition, EditionStatus, FixStep, FixedBy, Guide, Problem};
+use crate::model::settings::MENU_SEPARATOR;
+use crate::snippets::HEADER;
+
+/// The chapter each edition's answers are included into, and the file name of its index.
+pub const ANSWERS_PAGE: &str = "troubleshooting.md";
+pub const MESSAGES_PAGE: &str = "messages.md";
+/// The chapter (in the first edition) that holds the administrators' checks.
+pub const ADMIN_PAGE: &str = "administrators.md";
+
+/// The answers of one edition, grouped by kind, in the YAML's order.
+pub fn answers(guide: &Guide, edition: &Edition) -> String {
+    let mut out = format!("{HEADER}\n");
+    for kind in &guide.problem_kinds {
+        let problems: Vec<&Problem> = guide
+            .problems
+            .iter()
+            .filter(|p| p.kind == kind.id)
+            .collect();
+        if problems.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "\n## {} {{#{}}}", md(&kind.title), kind.id);
+        for problem in problems {
+            out.push('\n');
+            match answer_here(edition, problem) {
+                true => write_answer(&mut out, guide, edition, problem),
+                false => write_pointer(&mut out, guide, edition, problem),
+            }
+        }
+    }
+    out
+}
+
+/// Whether `edition` answers `problem` itself: the editions readers follow always do; a legacy
+/// edition does where every menu of the answer exists in its own (old) menus, and sends the
+/// reader to the current answer otherwise.
+pub fn answer_here(edition: &Edition, problem: &Problem) -> bool {
+    match edition.status {
+        EditionStatus::Current => true,
+        EditionStatus::Legacy => {
+            let menus: Vec<&str> = problem
+                .steps
+                .iter()
+                .filter_map(|s| s.menu.as_deref())
+                .collect();
+            !menus.is_empty() && menus.iter().all(|m| edition.menu(m).is_some())
+        }
+    }
+}
+
+fn write_answer(out: &mut String, guide: &Guide, edition: &Edition, problem: &Problem) {
+    let id = &problem.id;
+    let _ = writeln!(out, "### {} {{#{id}}}\n", md(&problem.title));
+    let _ = writeln!(out, "{}", md(&problem.symptom));
+    if !problem.messages.is_empty() {
+        let _ = writeln!(out, "\n**On the screen:**\n");
+        for (position, message) in problem.messages.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "- “{}”<!-- fact: problems.{id}.messages.{}.text --> ({})",
+                exact(&message.text),
+                position + 1,
+                md(&message.shown_in)
+            );
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\n**Why:** {}<!-- fact: problems.{id}.cause -->",
+        md(&problem.cause)
+    );
+    let who = match problem.fixed_by {
+        FixedBy::Reader => "you can do this yourself",
+        FixedBy::It => "only your IT team can fix this",
+        FixedBy::ReaderThenIt => "start yourself; if that does not help, ask your IT team",
+    };
+    let _ = writeln!(out, "\n**What to do** ({who}):\n");
+    for (position, step) in problem.steps.iter().enumerate() {
+        write_step(out, guide, edition, problem, position, step);
+    }
+    if let Some(tell) = &problem.tell_it {
+        let _ = write!(out, "\n**Tell your IT team:** “{}”", md(tell));
+        if let Some(check) = problem
+            .admin
+            .as_ref()
+            .and_then(|a| guide.admin_checks.iter().find(|c| &c.id == a))
+        {
+            let first = &guide.editions[0];
+            let _ = write!(
+                out,
+                " What they check: [{}](../{}/{ADMIN_PAGE}#{}).",
+                md(&check.title),
+                first.dir,
+                check.id
+            );
+        }
+        out.push('\n');
+    }
+}
+
+fn write_step(
+    out: &mut String,
+    guide: &Guide,
+    edition: &Edition,
+    problem: &Problem,
+    position: usize,
+    step: &FixStep,
+) {
+    let number = position + 1;
+    let _ = write!(out, "{number}. ");
+    if let Some((path, key)) = step.menu.as_deref().and_then(|m| edition.menu(m)) {
+        let _ = write!(
+            out,
+            "Go to **{}**<!-- setting: {key} -->",
+            md(&path.join(MENU_SEPARATOR))
+        );
+        if fact_for(guide, &key).is_some_and(|fact| fact.unsourced.is_some()) {
+            let _ = write!(
+                out,
+                " (no page we could read ties this menu to {}: if yours differs, tell us with the link at the foot of this page)",
+                md(&edition.ios)
+            );
+        }
+        out.push_str(". ");
+    }
+    let _ = write!(
+        out,
+        "{}<!-- fact: problems.{}.steps.{number}.text -->",
+        md(&step.text),
+        problem.id
+    );
+    if let Some(other) = step
+        .see
+        .as_ref()
+        .and_then(|see| guide.problems.iter().find(|p| &p.id == see))
+    {
+        let _ = write!(out, " See [{}](#{}).", md(&other.title), other.id);
+    }
+    out.push('\n');
+}
+
+/// A legacy edition's entry for a problem whose answer uses menus it does not have.
+fn write_pointer(out: &mut String, guide: &Guide, edition: &Edition, problem: &Problem) {
+    let first = &guide.editions[0];
+    let _ = writeln!(out, "### {} {{#{}}}\n", md(&problem.title), problem.id);
+    let _ = writeln!(out, "{}\n", md(&problem.symptom));
+    let uses_menus = problem.steps.iter().any(|s| s.menu.is_some());
+    let why = if uses_menus {
+        format!(
+            "The answer's menus are those of {}; we found no page naming them for {}.",
+            md(&first.ios),
+            md(&edition.ios)
+        )
+    } else {
+        format!(
+            "The answer names no Settings menu, but its screens are those of {}, and those of {} may differ.",
+            md(&first.ios),
+            md(&edition.ios)
+        )
+    };
+    let _ = writeln!(
+        out,
+        "{why} [Read the answer in the current edition](../{}/{ANSWERS_PAGE}#{}).",
+        first.dir, problem.id
+    );
+}
+
+/// Every on-screen message, alphabetically, each linking to its answer in `edition`.
+/// The links are relative (`troubleshooting.md#id`), so the same list serves every edition.
+pub fn messages(guide: &Guide) -> String {
+    let mut rows: Vec<(String, &str, &str, &Problem)> = Vec::new();
+    for problem in &guide.problems {
+        for message in &problem.messages {
+            rows.push((
+                sort_key(&message.text),
+                &message.text,
+                &message.shown_in,
+                problem,
+            ));
+        }
+    }
+    rows.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.3.id.cmp(&b.3.id)));
+    let mut out = format!("{HEADER}\n\n");
+    for (_, text, shown_in, problem) in rows {
+        let _ = writeln!(
+            out,
+            "- [“{}”]({ANSWERS_PAGE}#{}) ({}): {}",
+            exact(text),
+            problem.id,
+            md(shown_in),
+            md(&problem.title)
+        );
+    }
+    if guide.problems.iter().all(|p| p.messages.is_empty()) {
+        out.push_str("No messages are listed yet.\n");
+    }
+    out
+}
+
+/// Alphabetical as a reader scans: case and leading punctuation ignored.
+fn sort_key(text: &str) -> String {
+    text.trim_start_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase()
+}
+
+/// The administrators' checks, each with the answers that send IT to it.
+pub fn admin_checks(guide: &Guide) -> String {
+    let mut out = format!("{HEADER}\n");
+    for check in &guide.admin_checks {
+        let id = &check.id;
+        let _ = writeln!(out, "\n### {} {{#{id}}}\n", md(&check.title));
+        let _ = writeln!(
+            out,
+            "{}<!-- fact: admin_checks.{id}.text -->",
+            md(&check.text)
+        );
+        if !check.steps.is_empty() {
+            out.push('\n');
+        }
+        for (position, step) in check.steps.iter().enumerate() {
+            let number = position + 1;
+            let _ = write!(
+                out,
+                "{number}. {}<!-- fact: admin_checks.{id}.steps.{number}.text -->",
+                md(&step.text)
+            );
+            if let Some(command) = &step.command {
+                let indent = " ".repeat(format!("{number}. ").len());
+                let _ = write!(
+                    out,
+                    "\n\n{indent}{}<!-- setting: admin_checks.{id}.steps.{number}.command -->",
+                    escape::code_span(command)
+                );
+            }
+            out.push('\n');
+        }
+        let from: Vec<&Problem> = guide
+            .problems
+            .iter()
+            .filter(|p| p.admin.as_deref() == Some(id.as_str()))
+            .collect();
+        if !from.is_empty() {
+            let links: Vec<String> = from
+                .iter()
+                .map(|p| format!("[{}]({ANSWERS_PAGE}#{})", md(&p.title), p.id))
+                .collect();
+            let _ = writeln!(out, "\nReaders are sent here from: {}.", links.join("; "));
+        }
+    }
+    out
+}
+
+fn md(text: &str) -> String {
+    escape::markdown(text)
+}
+
+/// Words a screen shows, kept character for character: markdown-escaped, and with straight
+/// quotes and apostrophes as entities, which smart punctuation leaves alone (it would turn
+/// "Couldn't" into "Couldn’t").
+fn exact(text: &str) -> String {
+    md(text).replace('\'', "&#39;").replace('"', "&quot;")
+}
