@@ -26,9 +26,11 @@ pub fn html(text: &str) -> String {
 }
 
 /// Inline markdown text that renders as exactly `text`: no raw HTML, no link, no emphasis, no
-/// table cell break, and on one line (a line break could start a new block, an HTML block
-/// among them). Entities for `&`, `<` and `>`; a backslash before every other ASCII
-/// punctuation character that markdown gives a meaning to.
+/// table cell break, no block of its own, and on one line (a line break could start a new
+/// block, an HTML block among them). Entities for `&`, `<` and `>`; a backslash before every
+/// other ASCII punctuation character that markdown gives a meaning to, and before what would
+/// open a block at the start of a line (`- `, `+ `, `1. `, `0) `, `---`), since generated text
+/// often starts one.
 pub fn markdown(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     // One line, no indentation (four spaces would start a code block), single spaces: what a
@@ -38,7 +40,22 @@ pub fn markdown(text: &str) -> String {
         .filter(|w| !w.is_empty())
         .collect();
     let text = words.join(" ");
-    for c in text.chars() {
+    // The character that would make the start of a line a list item, a numbered item or a
+    // thematic break: a leading `-`, `+` or `=`, or the `.` or `)` after leading digits.
+    let digits = text.chars().take_while(char::is_ascii_digit).count();
+    let block_marker = match text.chars().next() {
+        Some('-' | '+' | '=') => Some(0),
+        Some(_) if digits > 0 && matches!(text.chars().nth(digits), Some('.' | ')')) => {
+            Some(digits)
+        }
+        _ => None,
+    };
+    for (position, c) in text.chars().enumerate() {
+        if block_marker == Some(position) {
+            out.push('\\');
+            out.push(c);
+            continue;
+        }
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
@@ -133,6 +150,19 @@ mod tests {
             "\\[x\\](javascript:alert(1)) &lt;b&gt; &lt;script&gt;"
         );
         assert_eq!(markdown("Passwords & Accounts"), "Passwords &amp; Accounts");
+    }
+
+    #[test]
+    fn markdown_never_opens_a_block_at_the_start_of_a_line() {
+        // Found by the property test in tests/untrusted.rs: "0.\t" became a numbered list.
+        assert_eq!(markdown("0.\t"), "0\\.");
+        assert_eq!(markdown("12) twelve"), "12\\) twelve");
+        assert_eq!(markdown("- item"), "\\- item");
+        assert_eq!(markdown("+ item"), "\\+ item");
+        assert_eq!(markdown("---"), "\\---");
+        assert_eq!(markdown("=="), "\\==");
+        // Inside the text they are plain: no backslashes where none are needed.
+        assert_eq!(markdown("iOS 14.5 - or 15"), "iOS 14.5 - or 15");
     }
 
     #[test]
