@@ -111,6 +111,23 @@ async fn session(engine: Engine) -> Option<Session> {
     })
 }
 
+/// Opens search with the Search button, types `words`, and returns the results' addresses.
+async fn search_results(browser: &Browser, words: &str) -> Value {
+    let toggle = browser.find("#mdbook-search-toggle").await;
+    browser.click(&toggle).await;
+    let search = browser.find("#mdbook-searchbar").await;
+    browser.type_into(&search, words).await;
+    browser
+        .wait_for(
+            "search results",
+            "document.querySelectorAll('#mdbook-searchresults a').length > 0",
+        )
+        .await;
+    browser
+        .script("return Array.from(document.querySelectorAll('#mdbook-searchresults a')).map(a => a.getAttribute('href'));")
+        .await
+}
+
 /// What a reader does, the same in both engines.
 async fn reader_walk(engine: Engine) {
     let Some(mut session) = session(engine).await else {
@@ -200,19 +217,7 @@ async fn reader_walk(engine: Engine) {
         json!(false),
         "{name}: search loaded before it was used"
     );
-    let toggle = browser.find("#mdbook-search-toggle").await;
-    browser.click(&toggle).await;
-    let search = browser.find("#mdbook-searchbar").await;
-    browser.type_into(&search, "outlook.office365.com").await;
-    browser
-        .wait_for(
-            "search results",
-            "document.querySelectorAll('#mdbook-searchresults a').length > 0",
-        )
-        .await;
-    let results = browser
-        .script("return Array.from(document.querySelectorAll('#mdbook-searchresults a')).map(a => a.getAttribute('href'));")
-        .await;
+    let results = search_results(browser, "outlook.office365.com").await;
     assert!(
         results
             .as_array()
@@ -333,19 +338,7 @@ async fn message_walk(engine: Engine) {
         .open(&format!("{site}/current/index.html"), PHONE)
         .await;
     browser.script(WATCH_ERRORS).await;
-    let toggle = browser.find("#mdbook-search-toggle").await;
-    browser.click(&toggle).await;
-    let search = browser.find("#mdbook-searchbar").await;
-    browser.type_into(&search, "register your device").await;
-    browser
-        .wait_for(
-            "search results",
-            "document.querySelectorAll('#mdbook-searchresults a').length > 0",
-        )
-        .await;
-    let results = browser
-        .script("return Array.from(document.querySelectorAll('#mdbook-searchresults a')).map(a => a.getAttribute('href'));")
-        .await;
+    let results = search_results(browser, "register your device").await;
     assert!(
         results
             .as_array()

@@ -3,13 +3,10 @@
 
 mod common;
 
-use xtask::model::load::{load_guide, parse_guide};
+use common::repository_guide;
+use xtask::model::load::parse_guide;
 use xtask::pictures::pictures;
 use xtask::snippets::generate;
-
-fn repository_guide() -> xtask::model::schema::Guide {
-    load_guide(&xtask::project_root()).unwrap().guide
-}
 
 #[test]
 fn every_edition_has_one_snapshotted_picture_per_step() {

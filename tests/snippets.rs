@@ -3,14 +3,9 @@
 
 mod common;
 
-use xtask::model::load::{load_guide, parse_guide};
+use common::repository_guide;
+use xtask::model::load::parse_guide;
 use xtask::snippets::{generate, settings_table, steps};
-
-fn repository_guide() -> xtask::model::schema::Guide {
-    load_guide(&xtask::project_root())
-        .expect("guide.yaml loads")
-        .guide
-}
 
 #[test]
 fn every_edition_has_snapshotted_steps_and_settings() {

@@ -8,15 +8,10 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use xtask::model::load::{load_guide, parse_guide};
+use common::repository_guide;
+use xtask::model::load::parse_guide;
 use xtask::model::schema::EditionStatus;
 use xtask::troubleshooting::{admin_checks, answer_here, answers, messages};
-
-fn repository_guide() -> xtask::model::schema::Guide {
-    load_guide(&xtask::project_root())
-        .expect("guide.yaml loads")
-        .guide
-}
 
 #[test]
 fn every_edition_has_snapshotted_answers_and_index() {
@@ -67,18 +62,23 @@ fn the_editions_readers_follow_answer_at_least_thirty_problems_with_their_own_me
     assert!(older.contains("Settings → Calendar"));
 }
 
-/// The ids of every element of a built page.
-fn ids_of(html: &std::path::Path) -> BTreeSet<String> {
+/// The values of attribute `name` on every element of a built page, in document order.
+fn attribute_values(html: &std::path::Path, name: &str) -> Vec<String> {
     let text = std::fs::read_to_string(html).unwrap();
     xtask::html::start_tags(&text)
         .into_iter()
         .filter_map(|tag| {
             tag.attributes
                 .into_iter()
-                .find(|(name, _)| name == "id")
+                .find(|(attribute, _)| attribute == name)
                 .map(|(_, value)| value)
         })
         .collect()
+}
+
+/// The ids of every element of a built page.
+fn ids_of(html: &std::path::Path) -> BTreeSet<String> {
+    attribute_values(html, "id").into_iter().collect()
 }
 
 #[test]
@@ -115,15 +115,9 @@ fn every_problem_has_its_anchor_in_every_edition_and_every_index_link_lands_on_o
     // The section that became an answer: its old address is sent to an anchor that exists.
     for dir in ["current", "ios-14-17"] {
         let page = html.join(dir).join("troubleshooting.html");
-        let text = std::fs::read_to_string(&page).unwrap();
-        let map = xtask::html::start_tags(&text)
+        let map = attribute_values(&page, "data-map")
             .into_iter()
-            .find_map(|tag| {
-                tag.attributes
-                    .into_iter()
-                    .find(|(name, _)| name == "data-map")
-                    .map(|(_, value)| value)
-            })
+            .next()
             .expect("a moved-section map");
         let map: serde_json::Value = serde_json::from_str(&map).unwrap();
         let target = map["#the-microsoft-sign-in-page-keeps-coming-back"]

@@ -85,6 +85,13 @@ pub fn diagnostic_lines(output: &str) -> Vec<String> {
         .collect()
 }
 
+/// The repository's own `guide.yaml`, loaded (the tests of what it generates start here).
+pub fn repository_guide() -> xtask::model::schema::Guide {
+    xtask::model::load::load_guide(&xtask::project_root())
+        .expect("guide.yaml loads")
+        .guide
+}
+
 /// A temporary copy of the files the repository's guide is built from.
 pub fn copy_of_repository_guide() -> TempDir {
     let root = xtask::project_root();

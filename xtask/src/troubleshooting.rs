@@ -35,10 +35,12 @@ pub fn answers(guide: &Guide, edition: &Edition) -> String {
         }
         let _ = writeln!(out, "\n## {} {{#{}}}", md(&kind.title), kind.id);
         for problem in problems {
-            out.push('\n');
-            match answer_here(edition, problem) {
-                true => write_answer(&mut out, guide, edition, problem),
-                false => write_pointer(&mut out, guide, edition, problem),
+            let _ = writeln!(out, "\n### {} {{#{}}}\n", md(&problem.title), problem.id);
+            let _ = writeln!(out, "{}", md(&problem.symptom));
+            if answer_here(edition, problem) {
+                write_answer(&mut out, guide, edition, problem);
+            } else {
+                write_pointer(&mut out, guide, edition, problem);
             }
         }
     }
@@ -62,10 +64,9 @@ pub fn answer_here(edition: &Edition, problem: &Problem) -> bool {
     }
 }
 
+/// The answer under a problem's heading and symptom.
 fn write_answer(out: &mut String, guide: &Guide, edition: &Edition, problem: &Problem) {
     let id = &problem.id;
-    let _ = writeln!(out, "### {} {{#{id}}}\n", md(&problem.title));
-    let _ = writeln!(out, "{}", md(&problem.symptom));
     if !problem.messages.is_empty() {
         let _ = writeln!(out, "\n**On the screen:**\n");
         for (position, message) in problem.messages.iter().enumerate() {
@@ -153,11 +154,10 @@ fn write_step(
     out.push('\n');
 }
 
-/// A legacy edition's entry for a problem whose answer uses menus it does not have.
+/// A legacy edition's entry, under the problem's heading and symptom, for an answer whose
+/// menus it does not have: why, and a link to the current answer.
 fn write_pointer(out: &mut String, guide: &Guide, edition: &Edition, problem: &Problem) {
     let first = &guide.editions[0];
-    let _ = writeln!(out, "### {} {{#{}}}\n", md(&problem.title), problem.id);
-    let _ = writeln!(out, "{}\n", md(&problem.symptom));
     let uses_menus = problem.steps.iter().any(|s| s.menu.is_some());
     let why = if uses_menus {
         format!(
@@ -174,12 +174,12 @@ fn write_pointer(out: &mut String, guide: &Guide, edition: &Edition, problem: &P
     };
     let _ = writeln!(
         out,
-        "{why} [Read the answer in the current edition](../{}/{ANSWERS_PAGE}#{}).",
+        "\n{why} [Read the answer in the current edition](../{}/{ANSWERS_PAGE}#{}).",
         first.dir, problem.id
     );
 }
 
-/// Every on-screen message, alphabetically, each linking to its answer in `edition`.
+/// Every on-screen message, alphabetically, each linking to its answer.
 /// The links are relative (`troubleshooting.md#id`), so the same list serves every edition.
 pub fn messages(guide: &Guide) -> String {
     let mut rows: Vec<(String, &str, &str, &Problem)> = Vec::new();
