@@ -252,3 +252,71 @@ fn bad_references_are_refused_at_their_place_in_guide_yaml() {
         "{error:?}"
     );
 }
+
+#[test]
+fn ids_repeated_or_colliding_and_answers_without_steps_or_a_message_for_it_are_refused() {
+    let yaml = std::fs::read_to_string(xtask::project_root().join("guide.yaml")).unwrap();
+    let line_of = |text: &str, offset: usize| text[..offset].matches('\n').count() + 1;
+    let mut cases: Vec<(String, usize, &str)> = Vec::new();
+    // The same problem id twice: the second is reported.
+    let broken = yaml.replacen(
+        "  - id: calendar-hidden\n",
+        "  - id: old-events-missing\n",
+        1,
+    );
+    let second = broken.rfind("  - id: old-events-missing\n").unwrap();
+    cases.push((
+        broken.clone(),
+        line_of(&broken, second),
+        "two problems have the id",
+    ));
+    // A kind named like a problem: both would be the same anchor.
+    let broken = yaml.replacen(
+        "  - id: missing\n    title: Events missing",
+        "  - id: calendar-hidden\n    title: Events missing",
+        1,
+    );
+    let problem = broken.rfind("  - id: calendar-hidden\n").unwrap();
+    cases.push((
+        broken.clone(),
+        line_of(&broken, problem),
+        "is both a problem kind and a problem",
+    ));
+    // IT must fix it, but nothing says what to tell IT.
+    let start = yaml.find("  - id: everyone-stopped-at-once\n").unwrap();
+    let tell = start + yaml[start..].find("    tell_it: ").unwrap();
+    let end = tell + yaml[tell..].find('\n').unwrap() + 1;
+    let broken = format!("{}{}", &yaml[..tell], &yaml[end..]);
+    let fixed_by = start + broken[start..].find("    fixed_by: ").unwrap();
+    cases.push((
+        broken.clone(),
+        line_of(&broken, fixed_by),
+        "does not say what to tell them",
+    ));
+    // An answer with no steps.
+    let start = yaml.find("  - id: attachments-missing\n").unwrap();
+    let steps = start + yaml[start..].find("    steps:\n").unwrap();
+    let next = steps + yaml[steps..].find("\n  - id: ").unwrap() + 1;
+    let broken = format!("{}    steps: []\n{}", &yaml[..steps], &yaml[next..]);
+    cases.push((broken.clone(), line_of(&broken, start), "has no steps"));
+    // A menu name that is not a plain setting-key segment.
+    let broken = yaml.replacen(
+        "      calendar_sync: [Settings, Apps,",
+        "      calendar_path: [Settings, Apps,",
+        1,
+    );
+    let edition = broken.find("  - id: current\n").unwrap();
+    cases.push((
+        broken.clone(),
+        line_of(&broken, edition),
+        "not end in _path",
+    ));
+    for (broken, line, message) in cases {
+        let error = parse_guide(&broken).expect_err(message);
+        let shown = format!("{error:?}");
+        assert!(shown.contains(message), "{message}: {shown}");
+        let at = error.location.as_ref().expect("a place in guide.yaml");
+        assert_eq!(at.line, line, "{message}: {shown}");
+        assert!(at.column > 0, "{shown}");
+    }
+}

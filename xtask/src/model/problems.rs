@@ -48,6 +48,22 @@ pub fn validate(text: &str, guide: &Guide) -> Result<(), Diagnostic> {
             "each is an anchor of the troubleshooting page; rename the kind".into(),
         ));
     }
+    // A menu's name is a setting key: checked before any step may refer to it.
+    for edition in &guide.editions {
+        for name in edition.menus.keys() {
+            if !is_plain_id(name) || name.ends_with("_path") {
+                return Err(at(
+                    &[Step::Key("editions"), Step::ItemWith("id", &edition.id), Step::Key("id")],
+                    format!(
+                        "menu name `{}` of edition `{}` must be lowercase letters, digits, `-` and `_`, and not end in _path",
+                        crate::escape::terminal(name),
+                        edition.id
+                    ),
+                    "menu names are setting keys (editions.<id>.menus.<name>)".into(),
+                ));
+            }
+        }
+    }
     let followed: Vec<_> = guide
         .editions
         .iter()
@@ -140,21 +156,6 @@ pub fn validate(text: &str, guide: &Guide) -> Result<(), Diagnostic> {
                         ),
                     ));
                 }
-            }
-        }
-    }
-    for edition in &guide.editions {
-        for name in edition.menus.keys() {
-            if !is_plain_id(name) || name.ends_with("_path") {
-                return Err(at(
-                    &[Step::Key("editions"), Step::ItemWith("id", &edition.id), Step::Key("id")],
-                    format!(
-                        "menu name `{}` of edition `{}` must be lowercase letters, digits, `-` and `_`, and not end in _path",
-                        crate::escape::terminal(name),
-                        edition.id
-                    ),
-                    "menu names are setting keys (editions.<id>.menus.<name>)".into(),
-                ));
             }
         }
     }
