@@ -314,9 +314,12 @@ async fn a_body_of_gigabytes_is_not_downloaded() {
             while !request.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap_or(0) == 1 {
                 request.push(byte[0]);
             }
+            // This server answers one request per connection, and says so: a client that
+            // reused the HEAD's connection for its GET would find it closed and retry.
             if request.starts_with(b"HEAD") {
-                let _ = stream
-                    .write_all(b"HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\n\r\n");
+                let _ = stream.write_all(
+                    b"HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                );
                 continue;
             }
             let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 8589934592\r\n\r\n");
