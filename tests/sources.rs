@@ -476,6 +476,52 @@ fn stamp_writes_todays_date_only_for_editions_whose_quotes_were_all_found() {
     );
 }
 
+/// A stamp says every quote of the edition was compared and found: a quote of a document with
+/// no copy to read was never compared, so the edition keeps its date.
+#[test]
+fn stamp_leaves_an_edition_with_a_quote_never_compared() {
+    let (_runtime, _server, tree) = guide_citing_a_loopback_page();
+    let root = tree.path().to_str().unwrap();
+    common::edit(&tree.path().join("guide.yaml"), |yaml| {
+        let yaml = yaml.replacen(
+            "\nfacts:\n",
+            "\ndocuments:\n  - id: no_copy\n    title: A letter nobody kept\nfacts:\n",
+            1,
+        );
+        yaml.replacen(
+            "        quote: \"Fixture quote: the tests serve their own pages.\"\n        retrieved: 2026-11-24\n",
+            "        quote: \"Fixture quote: the tests serve their own pages.\"\n        retrieved: 2026-11-24\n      - document: no_copy\n        quote: \"Words nobody can compare.\"\n        retrieved: 2026-11-24\n",
+            1,
+        )
+    });
+    common::record_readings(tree.path());
+    let before = std::fs::read_to_string(tree.path().join("guide.yaml")).unwrap();
+    assert!(before.contains("document: no_copy"), "{before}");
+    let printed = common::xtask_split(&[
+        "sources",
+        "--no-cache",
+        "--stamp",
+        "--today",
+        "2026-12-01",
+        "--root",
+        root,
+    ]);
+    let yaml = std::fs::read_to_string(tree.path().join("guide.yaml")).unwrap();
+    let current =
+        &yaml[yaml.find("- id: current").unwrap()..yaml.find("- id: legacy-2018").unwrap()];
+    assert!(
+        !current.contains("sources_checked: 2026-12-01"),
+        "{}{}\n{current}",
+        printed.stdout,
+        printed.stderr
+    );
+    assert!(
+        printed.stderr.contains("edition current keeps its date"),
+        "{}",
+        printed.stderr
+    );
+}
+
 #[test]
 fn stamp_edits_only_the_date_in_a_crlf_file_with_quoted_ids() {
     let (_runtime, _server, tree) = guide_citing_a_loopback_page();

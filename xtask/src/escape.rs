@@ -122,13 +122,46 @@ pub fn holds_markup_characters(text: &str) -> bool {
 }
 
 /// A character that changes how text is shown without being seen: C0 and C1 controls, DEL,
-/// and the bidirectional embedding, override and isolate controls.
+/// the bidirectional controls, and every other invisible format character.
 pub fn is_hidden_control(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{061c}'
-        )
+    c.is_control() || is_invisible_format(c)
+}
+
+/// Unicode's format characters (general category Cf: zero-width spaces and joiners, the word
+/// joiner, the byte-order mark, the soft hyphen, the bidi controls, tags…) and the Hangul
+/// fillers, which are letters that draw nothing. Text holding one looks identical to text
+/// without it, yet find-in-page and search miss it, so a reader's message would never be found.
+/// The table is Unicode 15.1's Cf list (Rust's standard library exposes no general category).
+pub fn is_invisible_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00ad}'
+            | '\u{0600}'..='\u{0605}'
+            | '\u{061c}'
+            | '\u{06dd}'
+            | '\u{070f}'
+            | '\u{0890}'..='\u{0891}'
+            | '\u{08e2}'
+            | '\u{180e}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206f}'
+            | '\u{feff}'
+            | '\u{fff9}'..='\u{fffb}'
+            | '\u{110bd}'
+            | '\u{110cd}'
+            | '\u{13430}'..='\u{1343f}'
+            | '\u{1bca0}'..='\u{1bca3}'
+            | '\u{1d173}'..='\u{1d17a}'
+            | '\u{e0001}'
+            | '\u{e0020}'..='\u{e007f}'
+            // Hangul fillers: letters by category, blank on screen.
+            | '\u{115f}'
+            | '\u{1160}'
+            | '\u{3164}'
+            | '\u{ffa0}'
+    )
 }
 
 #[cfg(test)]

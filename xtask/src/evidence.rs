@@ -31,19 +31,20 @@ pub struct ShownOn {
     pub title: String,
 }
 
-/// The anchor of a fact on the evidence page: `fact-` and its first key, dots as dashes.
+/// The anchor of a fact on the evidence page: `fact-` and its first key as written. Keys are
+/// dotted plain ids, so they are kept verbatim (dots, dashes and underscores all stay: folding
+/// any of them together gave `a-b` and `a_b` one anchor); any other character is written as
+/// `~hex~`, which no key holds, so two keys never share an anchor.
 pub fn anchor(fact: &Fact) -> String {
     let key = fact.keys.first().map_or("", String::as_str);
-    let slug: String = key
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect();
+    let mut slug = String::with_capacity(key.len());
+    for c in key.chars() {
+        if c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '-' | '_') {
+            slug.push(c);
+        } else {
+            slug.push_str(&format!("~{:x}~", c as u32));
+        }
+    }
     format!("fact-{slug}")
 }
 
@@ -192,6 +193,27 @@ mod tests {
     fn anchors_are_plain() {
         let fact: Fact =
             serde_yaml::from_str("keys: [claims.ropc_switch]\nclaim: x\nunsourced: y\n").unwrap();
-        assert_eq!(anchor(&fact), "fact-claims-ropc-switch");
+        assert_eq!(anchor(&fact), "fact-claims.ropc_switch");
+    }
+
+    #[test]
+    fn keys_that_differ_only_by_dash_underscore_dot_or_case_get_different_anchors() {
+        let keys = [
+            "claims.a-b",
+            "claims.a_b",
+            "claims-a.b",
+            "claims.A_b",
+            "claims.a~5f~b",
+        ];
+        let anchors: std::collections::BTreeSet<String> = keys
+            .iter()
+            .map(|key| {
+                let fact: Fact =
+                    serde_yaml::from_str(&format!("keys: ['{key}']\nclaim: x\nunsourced: y\n"))
+                        .unwrap();
+                anchor(&fact)
+            })
+            .collect();
+        assert_eq!(anchors.len(), keys.len(), "{anchors:?}");
     }
 }

@@ -301,6 +301,201 @@ pub fn start_tags(html: &str) -> Vec<StartTag> {
     tokenize(html, Keep::AllTags).tags.into_inner()
 }
 
+/// An element of a built page as a browser meets it: its start tag, and for a `<script>` the
+/// text inside it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Element {
+    pub tag: StartTag,
+    /// The script's text (a `<script>` only; empty for every other element).
+    pub script: String,
+}
+
+/// Collects every start tag of a built page, and each script's text.
+///
+/// Text elements are read as a browser with scripting on reads them: in HTML, `<script>`,
+/// `<style>`, `<noscript>`, `<xmp>`, `<iframe>`, `<noembed>` and `<noframes>` hold raw text and
+/// `<title>` and `<textarea>` escapable text, so a `</noscript>` inside an attribute ends the
+/// element there, as in the browser. Inside SVG or MathML the same names are markup, and an
+/// HTML element such as `<img>` or `<p>` leaves the foreign content again.
+#[derive(Default)]
+struct PageSink {
+    elements: RefCell<Vec<Element>>,
+    in_script: RefCell<bool>,
+    /// Open `<svg>` and `<math>` elements, and open integration points inside them
+    /// (`<foreignObject>`, `<desc>`, `<title>`, MathML's text elements) where HTML rules return.
+    foreign: RefCell<Vec<&'static str>>,
+}
+
+/// Elements whose start tag in SVG or MathML makes the browser leave foreign content.
+const BREAKS_OUT_OF_FOREIGN: &[&str] = &[
+    "b",
+    "big",
+    "blockquote",
+    "body",
+    "br",
+    "center",
+    "code",
+    "dd",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "embed",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "head",
+    "hr",
+    "i",
+    "img",
+    "li",
+    "listing",
+    "menu",
+    "meta",
+    "nobr",
+    "ol",
+    "p",
+    "pre",
+    "ruby",
+    "s",
+    "small",
+    "span",
+    "strong",
+    "strike",
+    "sub",
+    "sup",
+    "table",
+    "tt",
+    "u",
+    "ul",
+    "var",
+    "font",
+];
+
+impl PageSink {
+    /// True when the next start tag is read by HTML's rules.
+    fn in_html(&self) -> bool {
+        matches!(self.foreign.borrow().last(), None | Some(&"integration"))
+    }
+}
+
+impl TokenSink for PageSink {
+    type Handle = ();
+
+    fn process_token(&self, token: Token, line_number: u64) -> TokenSinkResult<()> {
+        match token {
+            Token::TagToken(tag) if tag.kind == TagKind::StartTag => {
+                let name = tag.name.to_string();
+                let html_rules = self.in_html();
+                if !html_rules && BREAKS_OUT_OF_FOREIGN.contains(&name.as_str()) {
+                    self.foreign.borrow_mut().clear();
+                }
+                let html_rules = self.in_html();
+                self.elements.borrow_mut().push(Element {
+                    tag: StartTag {
+                        name: name.clone(),
+                        attributes: tag
+                            .attrs
+                            .iter()
+                            .map(|a| (attribute_name(a), a.value.to_string()))
+                            .collect(),
+                        line: usize::try_from(line_number).unwrap_or(usize::MAX),
+                    },
+                    script: String::new(),
+                });
+                if tag.self_closing {
+                    return TokenSinkResult::Continue;
+                }
+                if html_rules {
+                    match name.as_str() {
+                        "svg" => self.foreign.borrow_mut().push("svg"),
+                        "math" => self.foreign.borrow_mut().push("math"),
+                        "script" => {
+                            *self.in_script.borrow_mut() = true;
+                            return TokenSinkResult::RawData(RawKind::ScriptData);
+                        }
+                        "style" | "noscript" | "xmp" | "iframe" | "noembed" | "noframes" => {
+                            return TokenSinkResult::RawData(RawKind::Rawtext);
+                        }
+                        "title" | "textarea" => {
+                            return TokenSinkResult::RawData(RawKind::Rcdata);
+                        }
+                        "plaintext" => return TokenSinkResult::Plaintext,
+                        _ => {}
+                    }
+                } else {
+                    let integration = matches!(
+                        name.as_str(),
+                        "foreignobject"
+                            | "desc"
+                            | "title"
+                            | "mi"
+                            | "mo"
+                            | "mn"
+                            | "ms"
+                            | "mtext"
+                            | "annotation-xml"
+                    );
+                    self.foreign.borrow_mut().push(if integration {
+                        "integration"
+                    } else {
+                        "element"
+                    });
+                }
+            }
+            Token::TagToken(tag) => {
+                if &*tag.name == "script" {
+                    *self.in_script.borrow_mut() = false;
+                }
+                let mut foreign = self.foreign.borrow_mut();
+                if !foreign.is_empty() {
+                    if matches!(&*tag.name, "svg" | "math") {
+                        while let Some(top) = foreign.pop() {
+                            if top == "svg" || top == "math" {
+                                break;
+                            }
+                        }
+                    } else if foreign
+                        .last()
+                        .is_some_and(|top| *top != "svg" && *top != "math")
+                    {
+                        foreign.pop();
+                    }
+                }
+            }
+            Token::CharacterTokens(text) if *self.in_script.borrow() => {
+                if let Some(last) = self.elements.borrow_mut().last_mut() {
+                    last.script.push_str(&text);
+                }
+            }
+            _ => {}
+        }
+        TokenSinkResult::Continue
+    }
+}
+
+/// `xlink:href` keeps its prefix, so a check for addresses sees it as the link it is.
+fn attribute_name(attribute: &html5ever::Attribute) -> String {
+    match &attribute.name.prefix {
+        Some(prefix) => format!("{prefix}:{}", attribute.name.local),
+        None => attribute.name.local.to_string(),
+    }
+}
+
+/// Every element of a built page, in order (see [`PageSink`] for how text elements are read).
+pub fn page_elements(html: &str) -> Vec<Element> {
+    let tokenizer = Tokenizer::new(PageSink::default(), TokenizerOpts::default());
+    let input = BufferQueue::default();
+    input.push_back(StrTendril::from(html));
+    let _ = tokenizer.feed(&input);
+    tokenizer.end();
+    let Tokenizer { sink, .. } = tokenizer;
+    sink.elements.into_inner()
+}
+
 /// The text a reader sees: tags and hidden elements removed, entities decoded, blocks on
 /// lines of their own.
 pub fn visible_text(html: &str) -> String {

@@ -27,6 +27,7 @@ pub mod pictures;
 pub mod profile;
 pub mod render;
 pub mod report;
+pub mod reserved_ids;
 pub mod serve;
 pub mod site;
 pub mod snippets;

@@ -33,7 +33,14 @@ impl Preprocessor for EditionPreprocessor {
         "calsync-editions"
     }
 
-    fn run(&self, _: &PreprocessorContext, mut book: Book) -> anyhow::Result<Book> {
+    fn run(&self, context: &PreprocessorContext, mut book: Book) -> anyhow::Result<Book> {
+        // The Tell us link comes from the repository address, its one source of truth; book.toml
+        // was checked before the build, so an address that is not a repository's is never used.
+        let new_issue = context
+            .config
+            .html_config()
+            .and_then(|html| html.git_repository_url)
+            .and_then(|repository| new_issue_address(&repository).ok());
         let pages: BTreeSet<PathBuf> = book
             .iter()
             .filter_map(|item| match item {
@@ -67,7 +74,7 @@ impl Preprocessor for EditionPreprocessor {
                 });
                 let sources =
                     sources_section(&self.guide, &chapter.content, to_evidence.as_deref());
-                let footer = page_footer(&self.guide, path);
+                let footer = page_footer(&self.guide, new_issue.as_deref(), path);
                 chapter.content = format!("{header}\n\n{}\n\n{sources}{footer}\n", chapter.content);
             }
         });
@@ -185,7 +192,7 @@ pub fn page_header(guide: &Guide, pages: &BTreeSet<PathBuf>, page: &Path) -> Str
 }
 
 /// The release, and what was last checked for this edition, and when.
-pub fn page_footer(guide: &Guide, page: &Path) -> String {
+pub fn page_footer(guide: &Guide, new_issue: Option<&str>, page: &Path) -> String {
     let checked = edition_of(guide, page)
         .map(|edition| {
             let device = edition
@@ -205,7 +212,8 @@ pub fn page_footer(guide: &Guide, page: &Path) -> String {
             )
         })
         .unwrap_or_default();
-    let tell_us = tell_us_link(guide, page)
+    let tell_us = new_issue
+        .map(|base| tell_us_link(guide, base, page))
         .map(|href| {
             format!(
                 "\n<p><a href=\"{}\">Tell us if this page differs from what your iPhone shows</a> (opens a new issue on the guide's repository, with this page, its edition and the release filled in).</p>",
@@ -219,15 +227,47 @@ pub fn page_footer(guide: &Guide, page: &Path) -> String {
     )
 }
 
-/// The id of the `urls:` entry whose address opens a new issue on the guide's repository.
+/// The id of the `urls:` entry that declares the new-issue address for the URL check; when
+/// present it must equal [`new_issue_address`] of the repository (checked when the tree loads).
 pub const NEW_ISSUE_URL_ID: &str = "new_issue";
 
-/// A plain link that opens a new issue with the page, its edition and the guide's release
-/// filled in: no script and no tracking, only the address's query. `None` when guide.yaml
-/// declares no `new_issue` address.
-pub fn tell_us_link(guide: &Guide, page: &Path) -> Option<String> {
+/// The path under a repository's address where its new-issue form lives.
+pub const NEW_ISSUE_PATH: &str = "/issues/new";
+
+/// The new-issue form of the repository at `repository` (`[output.html] git-repository-url`):
+/// the repository's own scheme, host and path, then `/issues/new`. A base with a query or
+/// fragment would corrupt the query the Tell us link adds, and one with a user name could send
+/// readers somewhere else than it seems, so they are refused.
+pub fn new_issue_address(repository: &str) -> Result<String, String> {
+    if let Some(why) = crate::model::load::web_address_problem(repository) {
+        return Err(why.to_string());
+    }
+    let parsed = url::Url::parse(repository).map_err(|error| error.to_string())?;
+    if parsed.query().is_some() || repository.contains('?') {
+        return Err("has a query (`?`)".into());
+    }
+    if parsed.fragment().is_some() || repository.contains('#') {
+        return Err("has a fragment (`#`)".into());
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err("carries a user name or password".into());
+    }
+    let path = parsed.path().trim_end_matches('/');
+    if path.split('/').filter(|part| !part.is_empty()).count() < 2 {
+        return Err("does not name a repository (an owner and a name after the host)".into());
+    }
+    let host = parsed.host_str().unwrap_or_default();
+    let port = parsed.port().map(|p| format!(":{p}")).unwrap_or_default();
+    Ok(format!(
+        "{}://{host}{port}{path}{NEW_ISSUE_PATH}",
+        parsed.scheme()
+    ))
+}
+
+/// A plain link that opens a new issue on the form at `base` with the page, its edition and the
+/// guide's release filled in: no script and no tracking, only the address's query.
+pub fn tell_us_link(guide: &Guide, base: &str, page: &Path) -> String {
     use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
-    let base = &guide.urls.iter().find(|u| u.id == NEW_ISSUE_URL_ID)?.url;
     let edition = edition_of(guide, page)
         .map(|edition| edition.title.as_str())
         .unwrap_or("all editions");
@@ -239,11 +279,7 @@ pub fn tell_us_link(guide: &Guide, page: &Path) -> Option<String> {
         guide.release
     );
     let encode = |text: &str| utf8_percent_encode(text, NON_ALPHANUMERIC).to_string();
-    Some(format!(
-        "{base}?title={}&body={}",
-        encode(&title),
-        encode(&body)
-    ))
+    format!("{base}?title={}&body={}", encode(&title), encode(&body))
 }
 
 /// The generated "Sources" section: every source of the facts `content` shows (by its setting

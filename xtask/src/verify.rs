@@ -180,6 +180,7 @@ pub fn verify(root: &Path, options: &VerifyOptions, console: &mut Console<'_>) -
     check_profile(&mut run, &tree);
     if options.build {
         let html_dir = build(&mut run, root, &tree);
+        check_shipped(&mut run, &tree, html_dir.as_deref());
         check_links(&mut run, &tree, html_dir.as_deref());
     } else {
         run.skip("build", "--no-build: the book is not rendered");
@@ -243,7 +244,11 @@ fn check_includes(run: &mut Run<'_, '_>, tree: &GuideTree) {
                 "{} includes, all present inside the repository",
                 tree.includes.len()
             ),
-            checks::includes::check(tree),
+            {
+                let mut found = checks::includes::check(tree);
+                found.extend(checks::includes::directives_in_code(tree));
+                found
+            },
         )
     });
 }
@@ -391,6 +396,39 @@ fn build(run: &mut Run<'_, '_>, root: &Path, tree: &GuideTree) -> Option<PathBuf
         Err(problems) => Outcome::with(String::new(), problems),
     });
     built
+}
+
+/// The pages as built: nothing runs but the theme's scripts, every id once.
+fn check_shipped(run: &mut Run<'_, '_>, tree: &GuideTree, html_dir: Option<&Path>) {
+    let Some(html_dir) = html_dir else {
+        run.skip("shipped", "the book did not build");
+        return;
+    };
+    run.run("shipped", || shipped_outcome(tree, html_dir));
+}
+
+/// The `shipped` check over the build folder, for `verify` and `build` alike.
+pub fn shipped_outcome(tree: &GuideTree, html_dir: &Path) -> Outcome {
+    match checks::shipped::read_pages(html_dir) {
+        Ok(pages) => {
+            let allowed = checks::shipped::Allowed::for_tree(tree);
+            let shown_dir = html_dir.strip_prefix(&tree.root).unwrap_or(html_dir);
+            Outcome::with(
+                format!(
+                    "{} built pages: no script, handler or embedded document but the theme's; every id once",
+                    pages.len()
+                ),
+                checks::shipped::check(tree, &allowed, shown_dir, &pages),
+            )
+        }
+        Err(error) => Outcome::with(
+            String::new(),
+            vec![Diagnostic::error(
+                "shipped",
+                format!("cannot read the built pages: {error}"),
+            )],
+        ),
+    }
 }
 
 /// Links between chapters, and their #anchors in the rendered pages.

@@ -2,6 +2,7 @@
 //! Figures are measured in a release build: a debug build re-runs itself with `--release`.
 
 mod drift;
+mod load;
 mod process;
 mod secrets;
 mod site;
@@ -32,6 +33,8 @@ pub enum Which {
     /// Everything but the cold start
     All,
     Drift,
+    /// Loading guide.yaml, as it is and with 1,000 and 5,000 synthetic problems
+    Load,
     Urls,
     /// Peak memory on a 5,000-chapter guide and on the real guide, warm verify time, and how
     /// mdBook's renderer scales
@@ -95,6 +98,9 @@ pub fn command(root: &Path, which: Which, console: &mut crate::console::Console<
     let mut rows = Vec::new();
     if matches!(which, Which::All | Which::Drift) {
         rows.extend(drift::run(&guide, &[500, 5_000]));
+    }
+    if matches!(which, Which::All | Which::Load) {
+        rows.extend(load::run(root));
     }
     if matches!(which, Which::All | Which::Urls) {
         rows.extend(urls::run());

@@ -55,6 +55,50 @@ pub fn check(tree: &GuideTree) -> Vec<Diagnostic> {
     diagnostics
 }
 
+/// mdBook expands directives in a file's raw text, before the markdown is read. Inside a code
+/// span, a code block or raw HTML, the named file's text lands where a backtick, a fence or a
+/// quote of its own ends the code or the attribute, and what follows is live HTML on the page.
+/// So a directive stands outside code and raw HTML, where mdBook's own parsing keeps it plain.
+pub fn directives_in_code(tree: &GuideTree) -> Vec<Diagnostic> {
+    use pulldown_cmark::{Event, Tag};
+    let mut diagnostics = Vec::new();
+    for file in tree.book.chapters.iter().chain(tree.included.iter()) {
+        let directives = crate::model::includes::directive_spans(&file.text);
+        if directives.is_empty() {
+            continue;
+        }
+        let mut inside = Vec::new();
+        for (event, range) in
+            crate::markdown::parser(&file.text, tree.book.flavour).into_offset_iter()
+        {
+            let what = match event {
+                Event::Code(_) => "a code span",
+                Event::Start(Tag::CodeBlock(_)) => "a code block",
+                Event::Html(_) | Event::InlineHtml(_) => "raw HTML",
+                _ => continue,
+            };
+            inside.push((range, what));
+        }
+        for directive in directives {
+            let Some((_, what)) = inside
+                .iter()
+                .find(|(range, _)| range.start <= directive.start && directive.end <= range.end)
+            else {
+                continue;
+            };
+            diagnostics.push(
+                Diagnostic::error(
+                    CHECK,
+                    format!("a directive inside {what}: mdBook pastes the file's text there before the markdown is read, so that text can end the {what} and run as HTML"),
+                )
+                .at_span(&file.path, &file.text, directive.clone())
+                .hint("put the directive on a line of its own, outside code and HTML; to show it as text, escape it: \\{{#include …}}"),
+            );
+        }
+    }
+    diagnostics
+}
+
 /// "included file", or "{{#playground}} file" for the directives that are not includes.
 fn directive_label(directive: &str) -> String {
     match directive {

@@ -9,6 +9,7 @@ pub mod includes;
 pub mod links;
 pub mod secrets;
 pub mod settings;
+pub mod shipped;
 pub mod snippets;
 pub mod sources;
 pub mod summary;

@@ -22,6 +22,8 @@ pub struct BookTree {
     pub chapters: Vec<SourceFile>,
     /// The markdown extensions `[output.html]` turns on, so checks parse as mdBook renders.
     pub flavour: crate::markdown::Flavour,
+    /// `[output.html] git-repository-url`: the one source of the Tell us link's address.
+    pub repository_url: Option<String>,
 }
 
 pub const SUMMARY_FILE: &str = "SUMMARY.md";
@@ -50,6 +52,9 @@ impl BookTree {
                 summary,
                 chapters,
                 flavour: crate::markdown::Flavour::from_config(&config),
+                repository_url: config
+                    .html_config()
+                    .and_then(|html| html.git_repository_url),
             })
         } else {
             Err(problems)

@@ -140,6 +140,18 @@ pub fn check(root: &Path, config: &Config, text: &str) -> Vec<Diagnostic> {
                 );
             }
         }
+        if let Some(repository) = html.git_repository_url.as_deref() {
+            if let Err(why) = crate::site::new_issue_address(repository) {
+                refuse(
+                    "git-repository-url",
+                    format!(
+                        "[output.html] git-repository-url `{}` {why}; every page's Tell us link opens a new issue there",
+                        crate::escape::terminal(repository)
+                    ),
+                    "write the repository's own address, e.g. https://github.com/OWNER/NAME, with no query or fragment",
+                );
+            }
+        }
         if let Some(site_url) = html.site_url.as_deref() {
             if crate::escape::holds_markup_characters(site_url)
                 || !site_url.starts_with('/')

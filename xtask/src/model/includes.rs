@@ -42,6 +42,16 @@ fn directive_pattern() -> &'static Regex {
     })
 }
 
+/// The byte range of every directive mdBook would expand in `text` (any name, `title` too),
+/// escaped ones left out.
+pub fn directive_spans(text: &str) -> Vec<Range<usize>> {
+    directive_pattern()
+        .captures_iter(text)
+        .filter(|found| found.get(1).is_some())
+        .filter_map(|found| found.get(0).map(|whole| whole.range()))
+        .collect()
+}
+
 /// Every file directive of `file`, except escaped ones.
 pub fn find_includes(file: &SourceFile) -> Vec<Include> {
     let dir = file.path.parent().unwrap_or(Path::new(""));

@@ -68,13 +68,26 @@ pub fn parse_guide(text: &str) -> Result<LoadedGuide, Diagnostic> {
             .in_file(GUIDE_FILE)
             .hint("start from the guide.yaml in the repository root; its schema is xtask/src/model/schema.rs"));
     }
+    // Parsed once for every lookup of where a value sits (ids, duplicate keys).
+    let spans = crate::model::yaml_spans::Spans::parse(text);
+    if let Some((key, span)) = spans.as_ref().and_then(|s| s.first_duplicate_key()) {
+        return Err(Diagnostic::error(
+            "yaml",
+            format!(
+                "`{}` is written twice in one mapping",
+                crate::escape::terminal(&key)
+            ),
+        )
+        .at_span(GUIDE_FILE, text, span)
+        .hint("each key may appear once in a mapping; delete or merge this second one"));
+    }
     let guide: Guide = serde_yaml::from_str(body).map_err(|error| yaml_error(text, bom, &error))?;
     let value: serde_yaml::Value =
         serde_yaml::from_str(body).map_err(|error| yaml_error(text, bom, &error))?;
     no_hidden_controls(text, &value)?;
-    no_mdbook_directives(text)?;
+    no_mdbook_directives(text, spans.as_ref(), &value)?;
     validate(text, &guide)?;
-    crate::model::problems::validate(text, &guide)?;
+    crate::model::problems::validate(text, spans.as_ref(), &guide)?;
     Ok(LoadedGuide {
         text: text.to_string(),
         guide,
@@ -368,42 +381,62 @@ pub fn web_address_problem(address: &str) -> Option<&'static str> {
 
 /// Everything generated from this file passes through mdBook, which expands `{{#include …}}`
 /// anywhere in a chapter, code spans included: a value could read any file into a published
-/// page. So the file holds no double brace at all.
-fn no_mdbook_directives(text: &str) -> Result<(), Diagnostic> {
-    let Some(at) = text.find("{{") else {
-        return Ok(());
+/// page. So no string holds a double brace, as parsed: a double-quoted value can spell one with
+/// escapes (`\x7b`, `\u007b`) or an escaped line break between the braces, which a search of the
+/// file's text never sees.
+fn no_mdbook_directives(
+    text: &str,
+    spans: Option<&crate::model::yaml_spans::Spans>,
+    value: &serde_yaml::Value,
+) -> Result<(), Diagnostic> {
+    let refuse = |span: std::ops::Range<usize>| {
+        Diagnostic::error(
+            "yaml",
+            "`{{` in guide.yaml: mdBook would read it as a directive (`{{#include …}}`) in every page that shows the value",
+        )
+        .at_span(GUIDE_FILE, text, span)
+        .hint("write the text without a double brace (also not spelled with escapes such as \\x7b or \\u007b)")
     };
-    Err(Diagnostic::error(
-        "yaml",
-        "`{{` in guide.yaml: mdBook would read it as a directive (`{{#include …}}`) in every page that shows the value",
-    )
-    .at_span(GUIDE_FILE, text, at..at + 2)
-    .hint("write the text without a double brace"))
+    if let Some(at) = text.find("{{") {
+        return Err(refuse(at..at + 2));
+    }
+    if let Some((_, span)) = spans.and_then(|s| s.find_scalar(|v| v.contains("{{"))) {
+        return Err(refuse(span));
+    }
+    // The span walker reads all of YAML this tool accepts; the typed values are the last word.
+    if let Some(string) = first_string(value, &|s| s.contains("{{")) {
+        let before = &string[..string.find('{').unwrap_or(0)];
+        let at = (!before.is_empty())
+            .then(|| text.find(before))
+            .flatten()
+            .unwrap_or(0);
+        return Err(refuse(at..at + 1));
+    }
+    Ok(())
+}
+
+/// The first string, key or value, in `value` that satisfies `matches`.
+fn first_string<'v>(
+    value: &'v serde_yaml::Value,
+    matches: &dyn Fn(&str) -> bool,
+) -> Option<&'v str> {
+    match value {
+        serde_yaml::Value::String(s) => matches(s).then_some(s.as_str()),
+        serde_yaml::Value::Sequence(items) => items.iter().find_map(|v| first_string(v, matches)),
+        serde_yaml::Value::Mapping(map) => map
+            .iter()
+            .find_map(|(k, v)| first_string(k, matches).or_else(|| first_string(v, matches))),
+        serde_yaml::Value::Tagged(tagged) => first_string(&tagged.value, matches),
+        _ => None,
+    }
 }
 
 /// Every string of the file is shown to readers or printed on a terminal: none may hold a
 /// control character (an escape sequence, a NUL that makes a profile's XML ill-formed) or a
 /// bidirectional control that makes a reviewer read something other than what is published.
 fn no_hidden_controls(text: &str, value: &serde_yaml::Value) -> Result<(), Diagnostic> {
-    fn walk<'v>(value: &'v serde_yaml::Value, found: &mut Option<&'v str>) {
-        match value {
-            serde_yaml::Value::String(s)
-                if found.is_none() && s.chars().any(crate::escape::is_hidden_control) =>
-            {
-                *found = Some(s);
-            }
-            serde_yaml::Value::Sequence(items) => items.iter().for_each(|v| walk(v, found)),
-            serde_yaml::Value::Mapping(map) => map.iter().for_each(|(k, v)| {
-                walk(k, found);
-                walk(v, found);
-            }),
-            serde_yaml::Value::Tagged(tagged) => walk(&tagged.value, found),
-            _ => {}
-        }
-    }
-    let mut found = None;
-    walk(value, &mut found);
-    let Some(string) = found else {
+    let Some(string) = first_string(value, &|s| s.chars().any(crate::escape::is_hidden_control))
+    else {
         return Ok(());
     };
     let at = string
@@ -414,8 +447,10 @@ fn no_hidden_controls(text: &str, value: &serde_yaml::Value) -> Result<(), Diagn
     // Point at the character itself when it is written raw, else at the text before it.
     let offset = text
         .char_indices()
-        .find(|(_, c)| {
-            crate::escape::is_hidden_control(*c) && *c != '\n' && *c != '\r' && *c != '\t'
+        .find(|(at, c)| {
+            crate::escape::is_hidden_control(*c)
+                && !matches!(c, '\n' | '\r' | '\t')
+                && !(*at == 0 && *c == '\u{feff}')
         })
         .map(|(i, _)| i)
         .or_else(|| {
@@ -428,11 +463,12 @@ fn no_hidden_controls(text: &str, value: &serde_yaml::Value) -> Result<(), Diagn
     Err(Diagnostic::error(
         "yaml",
         format!(
-            "the text {string:?} holds a control or bidirectional character"
+            "the text \"{}\" holds an invisible, control or bidirectional character",
+            crate::escape::terminal(string)
         ),
     )
     .at_span(GUIDE_FILE, text, offset..offset + 1)
-    .hint("remove it (it is invisible, or breaks a terminal or the profile's XML); write plain text on one line"))
+    .hint("remove it: it is invisible (search and find-in-page miss the text), reorders what a reviewer sees, or breaks a terminal or the profile's XML; write plain text on one line"))
 }
 
 fn is_semver(text: &str) -> bool {

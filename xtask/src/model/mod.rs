@@ -48,6 +48,7 @@ impl GuideTree {
         match (yaml, book) {
             (Ok(yaml), Ok(book)) => {
                 let mut problems = Vec::new();
+                problems.extend(new_issue_problem(&yaml, &book));
                 let (includes, included) = follow_includes(root, &book.chapters, &mut problems);
                 let snippets =
                     book::read_tree(root, Path::new(SNIPPETS_DIR)).unwrap_or_else(|problem| {
@@ -78,6 +79,44 @@ impl GuideTree {
             }
         }
     }
+}
+
+/// The Tell us link is built from book.toml's repository address; a `new_issue` address that
+/// guide.yaml declares (for the URL check) must be that very address, so a look-alike host
+/// declared there cannot pass for the real one.
+fn new_issue_problem(yaml: &LoadedGuide, book: &BookTree) -> Option<Diagnostic> {
+    let declared = yaml
+        .guide
+        .urls
+        .iter()
+        .find(|u| u.id == crate::site::NEW_ISSUE_URL_ID)?;
+    let expected = book
+        .repository_url
+        .as_deref()
+        .and_then(|repository| crate::site::new_issue_address(repository).ok());
+    if expected.as_deref() == Some(declared.url.as_str()) {
+        return None;
+    }
+    let path = [
+        yaml_spans::Step::Key("urls"),
+        yaml_spans::Step::ItemWith("id", crate::site::NEW_ISSUE_URL_ID),
+        yaml_spans::Step::Key("url"),
+    ];
+    let span = yaml_spans::scalar_span(&yaml.text, &path).unwrap_or(0..1);
+    let diagnostic = Diagnostic::error(
+        "yaml",
+        format!(
+            "urls `{}` is not the new-issue form of book.toml's git-repository-url",
+            crate::site::NEW_ISSUE_URL_ID
+        ),
+    )
+    .at_span(load::GUIDE_FILE, &yaml.text, span);
+    Some(match expected {
+        Some(expected) => diagnostic
+            .expected_found(expected.clone(), crate::escape::terminal(&declared.url))
+            .hint(format!("the Tell us link opens {expected}; declare that address, or change git-repository-url in book.toml")),
+        None => diagnostic.hint("set [output.html] git-repository-url in book.toml, or remove this entry: the Tell us link is built from the repository address"),
+    })
 }
 
 /// Every directive of the chapters and, as mdBook expands them, of the files they pull in (up

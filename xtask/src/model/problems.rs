@@ -9,30 +9,33 @@ use std::collections::BTreeSet;
 use crate::diagnostic::Diagnostic;
 use crate::model::load::{is_plain_id, GUIDE_FILE};
 use crate::model::schema::{EditionStatus, Guide};
-use crate::model::yaml_spans::{scalar_span, Step};
+use crate::model::yaml_spans::{Spans, Step};
 use crate::suggest;
 
 /// Checks the problems, their kinds and the administrators' checks against each other and the
 /// editions.
-pub fn validate(text: &str, guide: &Guide) -> Result<(), Diagnostic> {
+pub fn validate(text: &str, spans: Option<&Spans>, guide: &Guide) -> Result<(), Diagnostic> {
     let at = |path: &[Step<'_>], message: String, hint: String| {
-        let span = scalar_span(text, path).unwrap_or(0..1);
+        let span = spans.and_then(|s| s.scalar(path)).unwrap_or(0..1);
         Diagnostic::error("yaml", message)
             .at_span(GUIDE_FILE, text, span)
             .hint(hint)
     };
     let kinds = unique_ids(
         text,
+        spans,
         "problem_kinds",
         guide.problem_kinds.iter().map(|k| k.id.as_str()),
     )?;
     let problems = unique_ids(
         text,
+        spans,
         "problems",
         guide.problems.iter().map(|p| p.id.as_str()),
     )?;
     let checks = unique_ids(
         text,
+        spans,
         "admin_checks",
         guide.admin_checks.iter().map(|c| c.id.as_str()),
     )?;
@@ -165,13 +168,14 @@ pub fn validate(text: &str, guide: &Guide) -> Result<(), Diagnostic> {
 /// The ids of one list, refusing a repeated or unsafe one (ids are anchors and setting keys).
 fn unique_ids<'g>(
     text: &str,
+    spans: Option<&Spans>,
     list: &'static str,
     ids: impl Iterator<Item = &'g str>,
 ) -> Result<BTreeSet<&'g str>, Diagnostic> {
     let mut seen = BTreeSet::new();
     for (position, id) in ids.enumerate() {
         let path = [Step::Key(list), Step::Index(position), Step::Key("id")];
-        let span = scalar_span(text, &path).unwrap_or(0..1);
+        let span = || spans.and_then(|s| s.scalar(&path)).unwrap_or(0..1);
         if !is_plain_id(id) {
             return Err(Diagnostic::error(
                 "yaml",
@@ -180,13 +184,24 @@ fn unique_ids<'g>(
                     crate::escape::terminal(id)
                 ),
             )
-            .at_span(GUIDE_FILE, text, span)
+            .at_span(GUIDE_FILE, text, span())
             .hint("the id is an anchor in every edition's pages; e.g. old-events-missing"));
+        }
+        if crate::reserved_ids::is_reserved(id) {
+            return Err(Diagnostic::error(
+                "yaml",
+                format!("{list} id `{id}` is an id the site's theme uses"),
+            )
+            .at_span(GUIDE_FILE, text, span())
+            .hint(format!("the id becomes an element id of the page, and the theme's script would write into it; choose another; taken: ids starting {}, and {}",
+                crate::reserved_ids::RESERVED_PREFIXES.join(", "),
+                crate::reserved_ids::THEME_IDS.join(", ")
+            )));
         }
         if !seen.insert(id) {
             return Err(
                 Diagnostic::error("yaml", format!("two {list} have the id `{id}`"))
-                    .at_span(GUIDE_FILE, text, span)
+                    .at_span(GUIDE_FILE, text, span())
                     .hint("ids are anchors and setting keys, and must be unique"),
             );
         }

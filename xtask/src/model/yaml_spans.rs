@@ -27,33 +27,99 @@ pub enum Step<'a> {
     Index(usize),
 }
 
-/// The byte span of the scalar at `path` in `text` (quotes included when it is quoted), or
-/// `None` when the file does not parse or holds no such scalar.
-pub fn scalar_span(text: &str, path: &[Step<'_>]) -> Option<Range<usize>> {
-    let offsets = CharOffsets::new(text);
-    let mut events = Parser::new_from_str(text).map(|event| event.ok());
-    let mut node = loop {
-        match events.next()?? {
-            (Event::StreamStart | Event::DocumentStart(_), _) => continue,
-            (event, span) => break read_node(event, span, &mut events, &offsets)?,
-        }
-    };
-    for step in path {
-        node = child(node, *step)?;
+/// `guide.yaml` parsed once into nodes with spans, for any number of lookups: loading asks for
+/// the span of every id that is wrong, and re-parsing the file per lookup made loading grow
+/// with the square of the guide.
+#[derive(Debug)]
+pub struct Spans {
+    root: Node,
+}
+
+impl Spans {
+    /// Parses `text`; `None` when it is not YAML this walker can read.
+    pub fn parse(text: &str) -> Option<Spans> {
+        let offsets = CharOffsets::new(text);
+        let mut events = Parser::new_from_str(text).map(|event| event.ok());
+        let root = loop {
+            match events.next()?? {
+                (Event::StreamStart | Event::DocumentStart(_), _) => continue,
+                (event, span) => break read_node(event, span, &mut events, &offsets)?,
+            }
+        };
+        Some(Spans { root })
     }
-    match node {
-        Node::Scalar(_, span) => Some(span),
-        _ => None,
+
+    /// The byte span of the scalar at `path` (quotes included when it is quoted).
+    pub fn scalar(&self, path: &[Step<'_>]) -> Option<Range<usize>> {
+        let mut node = &self.root;
+        for step in path {
+            node = child(node, *step)?;
+        }
+        match node {
+            Node::Scalar(_, span) => Some(span.clone()),
+            _ => None,
+        }
+    }
+
+    /// The first scalar, key or value, in document order whose parsed text (escapes decoded,
+    /// folded lines joined) satisfies `matches`, with its span.
+    pub fn find_scalar(&self, matches: impl Fn(&str) -> bool) -> Option<(&str, Range<usize>)> {
+        fn walk<'n>(
+            node: &'n Node,
+            matches: &dyn Fn(&str) -> bool,
+        ) -> Option<(&'n str, Range<usize>)> {
+            match node {
+                Node::Scalar(value, span) => matches(value).then(|| (value.as_str(), span.clone())),
+                Node::Sequence(items) => items.iter().find_map(|item| walk(item, matches)),
+                Node::Mapping(entries) => entries
+                    .iter()
+                    .find_map(|(key, value)| walk(key, matches).or_else(|| walk(value, matches))),
+                Node::Other => None,
+            }
+        }
+        walk(&self.root, &matches)
+    }
+
+    /// The first key written twice in one mapping, anywhere in the file: its text and the span
+    /// of its second occurrence, which is where the mistake is.
+    pub fn first_duplicate_key(&self) -> Option<(String, Range<usize>)> {
+        fn walk(node: &Node) -> Option<(String, Range<usize>)> {
+            match node {
+                Node::Scalar(..) | Node::Other => None,
+                Node::Sequence(items) => items.iter().find_map(walk),
+                Node::Mapping(entries) => {
+                    let mut seen = std::collections::HashSet::new();
+                    for (key, value) in entries {
+                        if let Node::Scalar(name, span) = key {
+                            if !seen.insert(name.as_str()) {
+                                return Some((name.clone(), span.clone()));
+                            }
+                        }
+                        if let Some(found) = walk(value) {
+                            return Some(found);
+                        }
+                    }
+                    None
+                }
+            }
+        }
+        walk(&self.root)
     }
 }
 
-fn child(node: Node, step: Step<'_>) -> Option<Node> {
+/// The byte span of the scalar at `path` in `text`, or `None` when the file does not parse or
+/// holds no such scalar. One lookup: for many, parse once with [`Spans::parse`].
+pub fn scalar_span(text: &str, path: &[Step<'_>]) -> Option<Range<usize>> {
+    Spans::parse(text)?.scalar(path)
+}
+
+fn child<'n>(node: &'n Node, step: Step<'_>) -> Option<&'n Node> {
     match (node, step) {
         (Node::Mapping(entries), Step::Key(name)) => entries
-            .into_iter()
+            .iter()
             .find(|(key, _)| matches!(key, Node::Scalar(k, _) if k == name))
             .map(|(_, value)| value),
-        (Node::Sequence(items), Step::ItemWith(field, wanted)) => items.into_iter().find(|item| {
+        (Node::Sequence(items), Step::ItemWith(field, wanted)) => items.iter().find(|item| {
             let Node::Mapping(entries) = item else {
                 return false;
             };
@@ -62,7 +128,7 @@ fn child(node: Node, step: Step<'_>) -> Option<Node> {
                     && matches!(value, Node::Scalar(v, _) if v == wanted)
             })
         }),
-        (Node::Sequence(items), Step::Index(position)) => items.into_iter().nth(position),
+        (Node::Sequence(items), Step::Index(position)) => items.get(position),
         _ => None,
     }
 }
@@ -173,6 +239,18 @@ mod tests {
     fn a_missing_path_is_none() {
         assert_eq!(scalar_span("editions: []\n", &PATH), None);
         assert_eq!(scalar_span("editions: [\n", &PATH), None);
+    }
+
+    #[test]
+    fn a_duplicate_key_is_found_at_its_second_occurrence_even_inside_a_list_item() {
+        let text = "problems:\n  - id: a\n    title: one\n    kind: x\n    title: two\n";
+        let (key, span) = Spans::parse(text).unwrap().first_duplicate_key().unwrap();
+        assert_eq!(key, "title");
+        assert_eq!(span.start, text.rfind("title").unwrap());
+        assert_eq!(
+            Spans::parse("a: 1\nb: 2\n").unwrap().first_duplicate_key(),
+            None
+        );
     }
 
     #[test]

@@ -423,12 +423,15 @@ fn stamp(
                 })
             })
             .collect();
-        // An edition whose pages show no sourced fact has nothing left unfound.
-        let all_found = edition_rows.iter().all(|row| !row.outcome.is_finding());
+        // Every quote compared and found: a page that could not be read, a document with no
+        // copy, or a quote left out was never compared, and a stamp would say it was.
+        let all_found = edition_rows
+            .iter()
+            .all(|row| row.outcome == QuoteOutcome::Found);
         if !all_found {
             let _ = writeln!(
                 console.err,
-                "sources: edition {} keeps its date (not every quote was found)",
+                "sources: edition {} keeps its date (not every quote was compared and found)",
                 edition.id
             );
             continue;
