@@ -123,9 +123,8 @@ proptest! {
     }
 }
 
-/// The real guide.yaml with one random line deleted, duplicated or damaged.
-fn mutated_yaml() -> impl Strategy<Value = String> {
-    let yaml = std::fs::read_to_string(xtask::project_root().join("guide.yaml")).unwrap();
+/// `yaml` with one random line deleted, duplicated or damaged.
+fn mutated(yaml: String) -> impl Strategy<Value = String> {
     let line_count = yaml.lines().count();
     (0..line_count, 0u8..4, "[:\\-\\[\\]{}#'\" a-z0-9]{0,6}").prop_map(move |(line, how, junk)| {
         let mut lines: Vec<String> = yaml.lines().map(str::to_string).collect();
@@ -141,15 +140,49 @@ fn mutated_yaml() -> impl Strategy<Value = String> {
     })
 }
 
+/// How many damaged copies of the whole repository guide a run tries: a few dozen on every
+/// run (each copy is 200 KB), 1,000 in the weekly deep run (`CALSYNC_DEEP_PROPERTIES=1`,
+/// `.github/workflows/deep-tests.yml`). The small fixture guide, with every kind of value the
+/// schema has, takes 1,000 on every run.
+fn repository_cases() -> u32 {
+    if std::env::var_os("CALSYNC_DEEP_PROPERTIES").is_some() {
+        1_000
+    } else {
+        48
+    }
+}
+
+fn read(path: std::path::PathBuf) -> String {
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn errors_point_into_the_file(yaml: &str) -> Result<(), TestCaseError> {
+    if let Err(diagnostic) = parse_guide(yaml) {
+        let location = diagnostic.location.expect("YAML errors have a location");
+        prop_assert!(location.line >= 1 && location.line <= yaml.lines().count().max(1));
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 1_000, ..ProptestConfig::default() })]
 
     #[test]
-    fn damaged_yaml_never_panics_and_errors_point_into_the_file(yaml in mutated_yaml()) {
-        if let Err(diagnostic) = parse_guide(&yaml) {
-            let location = diagnostic.location.expect("YAML errors have a location");
-            prop_assert!(location.line >= 1 && location.line <= yaml.lines().count().max(1));
-        }
+    fn a_damaged_fixture_guide_never_panics_and_errors_point_into_the_file(
+        yaml in mutated(read(xtask::project_root().join("tests/fixtures/base/guide.yaml")))
+    ) {
+        errors_point_into_the_file(&yaml)?;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: repository_cases(), ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_damaged_repository_guide_never_panics_and_errors_point_into_the_file(
+        yaml in mutated(read(xtask::project_root().join("guide.yaml")))
+    ) {
+        errors_point_into_the_file(&yaml)?;
     }
 }
 

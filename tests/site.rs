@@ -646,3 +646,64 @@ fn every_page_has_a_tell_us_link_with_the_page_edition_and_release() {
         );
     }
 }
+
+/// The preview keeps up: three edits in a row (a chapter twice, then guide.yaml) give three
+/// rebuilds, each served, each announced to open pages; the guide.yaml edit regenerates the
+/// snippets first. The preview once stopped after its first rebuild, which blocked on
+/// standard output while the command's thread held it.
+#[test]
+fn the_preview_rebuilds_and_reloads_after_every_edit() {
+    let (tree, html) = built_repository_guide();
+    let root = tree.path();
+    // As `cargo xtask serve` does, this thread holds standard output for the whole run: a
+    // rebuild that printed there itself would wait forever.
+    let _stdout = std::io::stdout().lock();
+    let server =
+        xtask::serve::start_preview(root, &html, 0, xtask::serve::ServeConfig::default()).unwrap();
+    let limit = std::time::Duration::from_secs(120);
+    let chapter = root.join("book/mac.md");
+    let mut last = 0;
+    for (round, words) in ["First edit words.", "Second edit words."]
+        .iter()
+        .enumerate()
+    {
+        common::edit(&chapter, |text| format!("{text}\n{words}\n"));
+        let rebuild = server
+            .next_rebuild(limit)
+            .unwrap_or_else(|| panic!("edit {} was never rebuilt", round + 1));
+        assert_eq!(rebuild.code, 0, "{}", rebuild.output);
+        assert!(rebuild.number > last);
+        last = rebuild.number;
+        let (_, body) = http_get(server.address, "/mac.html");
+        assert!(body.contains(words), "edit {}: {body}", round + 1);
+        // An open page polling since the previous build is told at once.
+        let (_, poll) = http_get(
+            server.address,
+            &format!("/__livereload?since={}", rebuild.number - 1),
+        );
+        assert!(poll.contains(&rebuild.number.to_string()), "{poll}");
+    }
+    // guide.yaml: the answer's title changes in the snippet, then on the page.
+    common::edit(&root.join("guide.yaml"), |text| {
+        text.replacen(
+            "title: Older meetings are missing",
+            "title: Older meetings went missing",
+            1,
+        )
+    });
+    let deadline = std::time::Instant::now() + limit;
+    loop {
+        let rebuild = server
+            .next_rebuild(deadline.saturating_duration_since(std::time::Instant::now()))
+            .expect("the guide.yaml edit was rebuilt");
+        assert!(rebuild.number > last);
+        last = rebuild.number;
+        let (_, body) = http_get(server.address, "/current/troubleshooting.html");
+        if body.contains("Older meetings went missing") {
+            let snippet =
+                std::fs::read_to_string(root.join("snippets/current/problems.md")).unwrap();
+            assert!(snippet.contains("Older meetings went missing"));
+            break;
+        }
+    }
+}

@@ -264,3 +264,34 @@ fn the_sources_issue_neutralises_fetched_text() {
         "four cells, no more: {row}"
     );
 }
+
+/// Every id the theme writes or its scripts look up is reserved (`xtask/src/reserved_ids.rs`),
+/// so no generated anchor can take one.
+#[test]
+fn the_reserved_ids_name_every_id_of_the_theme() {
+    let theme = xtask::project_root().join("theme");
+    let mut found = std::collections::BTreeSet::new();
+    for entry in std::fs::read_dir(&theme).unwrap() {
+        let path = entry.unwrap().path();
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        for (open, close) in [("id=\"", "\""), ("getElementById(\"", "\"")] {
+            let mut rest = text.as_str();
+            while let Some(at) = rest.find(open) {
+                rest = &rest[at + open.len()..];
+                let id = &rest[..rest.find(close).unwrap()];
+                if !id.contains("{{") {
+                    found.insert(id.to_string());
+                }
+            }
+        }
+    }
+    assert!(found.contains("toc-list"), "{found:?}");
+    for id in found {
+        assert!(
+            xtask::reserved_ids::is_reserved(&id),
+            "theme id `{id}` is not in xtask/src/reserved_ids.rs"
+        );
+    }
+}

@@ -308,6 +308,8 @@ pub struct Element {
     pub tag: StartTag,
     /// The script's text (a `<script>` only; empty for every other element).
     pub script: String,
+    /// Inside `<main>`: the chapter's own content in every theme.
+    pub in_main: bool,
 }
 
 /// Collects every start tag of a built page, and each script's text.
@@ -321,6 +323,7 @@ pub struct Element {
 struct PageSink {
     elements: RefCell<Vec<Element>>,
     in_script: RefCell<bool>,
+    main_depth: RefCell<usize>,
     /// Open `<svg>` and `<math>` elements, and open integration points inside them
     /// (`<foreignObject>`, `<desc>`, `<title>`, MathML's text elements) where HTML rules return.
     foreign: RefCell<Vec<&'static str>>,
@@ -394,6 +397,9 @@ impl TokenSink for PageSink {
                     self.foreign.borrow_mut().clear();
                 }
                 let html_rules = self.in_html();
+                if name == "main" && !tag.self_closing {
+                    *self.main_depth.borrow_mut() += 1;
+                }
                 self.elements.borrow_mut().push(Element {
                     tag: StartTag {
                         name: name.clone(),
@@ -405,6 +411,7 @@ impl TokenSink for PageSink {
                         line: usize::try_from(line_number).unwrap_or(usize::MAX),
                     },
                     script: String::new(),
+                    in_main: *self.main_depth.borrow() > 0,
                 });
                 if tag.self_closing {
                     return TokenSinkResult::Continue;
@@ -447,6 +454,10 @@ impl TokenSink for PageSink {
                 }
             }
             Token::TagToken(tag) => {
+                if &*tag.name == "main" {
+                    let mut depth = self.main_depth.borrow_mut();
+                    *depth = depth.saturating_sub(1);
+                }
                 if &*tag.name == "script" {
                     *self.in_script.borrow_mut() = false;
                 }

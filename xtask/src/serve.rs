@@ -64,9 +64,24 @@ impl Default for ServeConfig {
     }
 }
 
+/// What one rebuild of the preview did, for the terminal: the rebuild thread never prints
+/// itself (standard output belongs to the command's thread, which holds its lock for the whole
+/// run; a second writer would wait on it forever, and the preview would stop after one change).
+#[derive(Debug, Clone)]
+pub struct Rebuild {
+    /// 1 for the first rebuild after the start, then 2, 3…: the number open pages wait for.
+    pub number: u64,
+    /// The build's exit code (0 clean, 1 findings, 2 could not run).
+    pub code: u8,
+    /// What the build and, after a `guide.yaml` change, the snippets printed.
+    pub output: String,
+}
+
 /// A running server; it stops when this is dropped.
 pub struct Server {
     pub address: SocketAddr,
+    /// Each rebuild's report, in order (a preview only).
+    rebuilds: Option<std::sync::mpsc::Receiver<Rebuild>>,
     /// Bumped after every rebuild; open pages reload when it changes.
     build_number: watch::Sender<u64>,
     _stop: tokio::sync::oneshot::Sender<()>,
@@ -74,6 +89,12 @@ pub struct Server {
 }
 
 impl Server {
+    /// Waits up to `limit` for the next rebuild's report; `None` when none came (or this server
+    /// does not watch).
+    pub fn next_rebuild(&self, limit: Duration) -> Option<Rebuild> {
+        self.rebuilds.as_ref()?.recv_timeout(limit).ok()
+    }
+
     /// Tells open pages that the site changed.
     pub fn reload(&self) {
         self.build_number.send_modify(|number| *number += 1);
@@ -105,9 +126,27 @@ pub fn serve(root: &Path, port: u16, console: &mut Console<'_>) -> u8 {
         server.address
     );
     let _ = console.out.flush();
-    // Serving and watching run on their own threads until the process is stopped.
+    // Serving and watching run on their own threads until the process is stopped; this thread
+    // prints what each rebuild reports, through the command's own console.
     loop {
-        std::thread::park();
+        match server.next_rebuild(Duration::from_secs(3600)) {
+            Some(rebuild) => {
+                let _ = write!(console.out, "{}", rebuild.output);
+                let _ = writeln!(
+                    console.out,
+                    "serve: rebuild {} {}; open pages reload",
+                    rebuild.number,
+                    if rebuild.code == exit::CLEAN {
+                        "done"
+                    } else {
+                        "found problems (above)"
+                    }
+                );
+                let _ = console.out.flush();
+            }
+            None if server.rebuilds.is_none() => std::thread::park(),
+            None => {}
+        }
     }
 }
 
@@ -151,6 +190,7 @@ pub fn start_with(html_dir: &Path, port: u16, config: ServeConfig) -> std::io::R
     });
     Ok(Server {
         address,
+        rebuilds: None,
         build_number,
         _stop: stop,
         _watcher: None,
@@ -165,7 +205,7 @@ pub fn start_preview(
     config: ServeConfig,
 ) -> Result<Server, String> {
     let mut server = start_with(html_dir, port, config).map_err(|e| e.to_string())?;
-    let (changed_tx, changed_rx) = std::sync::mpsc::channel();
+    let (changed_tx, changed_rx) = std::sync::mpsc::channel::<Vec<PathBuf>>();
     let watched_root = root.to_path_buf();
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
         if let Ok(event) = event {
@@ -180,13 +220,13 @@ pub fn start_preview(
                             | notify::event::ModifyKind::Any
                     )
             );
-            if writes
-                && event
-                    .paths
-                    .iter()
-                    .any(|path| is_source(&watched_root, path))
-            {
-                let _ = changed_tx.send(());
+            let sources: Vec<PathBuf> = event
+                .paths
+                .into_iter()
+                .filter(|path| is_source(&watched_root, path))
+                .collect();
+            if writes && !sources.is_empty() {
+                let _ = changed_tx.send(sources);
             }
         }
     })
@@ -194,19 +234,55 @@ pub fn start_preview(
     notify::Watcher::watch(&mut watcher, root, notify::RecursiveMode::Recursive)
         .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
     server._watcher = Some(watcher);
+    let (rebuilt_tx, rebuilt_rx) = std::sync::mpsc::channel();
+    server.rebuilds = Some(rebuilt_rx);
     let build_number = server.build_number.clone();
     let root = root.to_path_buf();
     std::thread::spawn(move || {
-        while changed_rx.recv().is_ok() {
+        while let Ok(mut changed) = changed_rx.recv() {
             // An editor's save is several events: wait for them to settle, then build once.
-            while changed_rx.recv_timeout(Duration::from_millis(150)).is_ok() {}
-            let mut out = std::io::stdout();
-            let mut err = std::io::stderr();
-            crate::build::build(&root, &mut Console::new(&mut out, &mut err));
-            build_number.send_modify(|number| *number += 1);
+            while let Ok(more) = changed_rx.recv_timeout(Duration::from_millis(150)) {
+                changed.extend(more);
+            }
+            let rebuild = rebuild(&root, &changed);
+            let mut number = 0;
+            build_number.send_modify(|n| {
+                *n += 1;
+                number = *n;
+            });
+            let _ = rebuilt_tx.send(Rebuild { number, ..rebuild });
         }
     });
     Ok(server)
+}
+
+/// One rebuild after `changed`: a `guide.yaml` change regenerates the snippets first (the
+/// pages include them), then the book is built, printing into a buffer.
+fn rebuild(root: &Path, changed: &[PathBuf]) -> Rebuild {
+    use std::io::Write;
+    let mut output = Vec::new();
+    let guide = root.join(crate::model::load::GUIDE_FILE);
+    if changed
+        .iter()
+        .any(|path| path == &guide || path.ends_with(crate::model::load::GUIDE_FILE))
+    {
+        let mut notes = Vec::new();
+        if let Err(problem) = crate::snippets::command::refresh(root, &mut |line| notes.push(line))
+        {
+            notes.push(format!("cannot regenerate the snippets: {problem}"));
+        }
+        for note in notes {
+            let _ = writeln!(output, "serve: snippets: {note}");
+        }
+    }
+    let mut err = Vec::new();
+    let code = crate::build::build(root, &mut Console::new(&mut output, &mut err));
+    output.extend(err);
+    Rebuild {
+        number: 0,
+        code,
+        output: String::from_utf8_lossy(&output).into_owned(),
+    }
 }
 
 /// A change under `root` that a build reads: anything but build output and version control.

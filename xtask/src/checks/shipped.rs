@@ -35,10 +35,13 @@ pub struct Allowed {
     /// value (`{{ path_to_root }}`, `{{ resource "x" }}`) may be any text that cannot end a
     /// string or the script, and each `{{#if}}` block may be there or not.
     inline_scripts: Vec<Regex>,
-    /// `<base href>` of the 404 page: book.toml's `site-url`.
+    /// `<base href>` of the 404 page (the only page with one): book.toml's `site-url`.
     base_href: Option<String>,
     /// Pages that are redirects (the root page, book.toml's moved pages): they alone may refresh.
     refresh_pages: Vec<PathBuf>,
+    /// False for a tree without its own `theme/` (the test fixtures, on mdBook's default
+    /// theme): only what lies inside `<main>`, the chapter's content, is held to the rules.
+    own_theme: bool,
 }
 
 /// The theme's script files, by name before mdBook's content hash (`toc-1a2b3c4d.js`): the
@@ -99,7 +102,12 @@ impl Allowed {
         }
         let config = crate::model::book::load_config(&tree.root).ok();
         let html = config.as_ref().and_then(|c| c.html_config());
-        let base_href = html.as_ref().and_then(|h| h.site_url.clone());
+        // mdBook writes the 404 page's base as `site-url`, or `/` when book.toml names none.
+        let base_href = Some(
+            html.as_ref()
+                .and_then(|h| h.site_url.clone())
+                .unwrap_or_else(|| "/".to_string()),
+        );
         let mut refresh_pages = vec![PathBuf::from("index.html")];
         if let Some(html) = html {
             for page in html.redirect.keys() {
@@ -112,6 +120,7 @@ impl Allowed {
             inline_scripts,
             base_href,
             refresh_pages,
+            own_theme: theme_dir.join("index.hbs").is_file(),
         }
     }
 }
@@ -213,6 +222,9 @@ pub fn check(
     for page in pages {
         let elements = crate::html::page_elements(&page.text);
         for (index, element) in elements.iter().enumerate() {
+            if !allowed.own_theme && !element.in_main {
+                continue;
+            }
             let after = index.checked_sub(1).map(|i| &elements[i]);
             if let Some((message, needle)) = refusal(allowed, page, element, after) {
                 diagnostics.push(locate.finding(page, element.tag.line, &needle, message));
@@ -264,7 +276,9 @@ fn refusal(
             attribute("id").is_some_and(|id| THEME_FORM_IDS.contains(&id))
                 && attribute("action").is_none()
         }
-        "base" => allowed.base_href.is_some() && attribute("href") == allowed.base_href.as_deref(),
+        "base" => {
+            page.path == Path::new("404.html") && attribute("href") == allowed.base_href.as_deref()
+        }
         "meta" => match attribute("http-equiv") {
             None => true,
             Some(equiv) => {
@@ -319,7 +333,7 @@ fn is_theme_script_file(src: &str) -> bool {
 
 /// The scheme of an address attribute that runs script or smuggles a document, read as a
 /// browser reads it (spaces, tabs and line breaks inside the scheme ignored).
-fn dangerous_address<'v>(attribute: &str, value: &'v str) -> Option<&'static str> {
+fn dangerous_address(attribute: &str, value: &str) -> Option<&'static str> {
     let holds_address = ADDRESS_ATTRIBUTES.contains(&attribute)
         || attribute.ends_with("href")
         || attribute == "content";

@@ -74,7 +74,7 @@ pub fn parse_guide(text: &str) -> Result<LoadedGuide, Diagnostic> {
         return Err(Diagnostic::error(
             "yaml",
             format!(
-                "`{}` is written twice in one mapping",
+                "duplicate key: `{}` is written twice in one mapping",
                 crate::escape::terminal(&key)
             ),
         )
@@ -463,8 +463,7 @@ fn no_hidden_controls(text: &str, value: &serde_yaml::Value) -> Result<(), Diagn
     Err(Diagnostic::error(
         "yaml",
         format!(
-            "the text \"{}\" holds an invisible, control or bidirectional character",
-            crate::escape::terminal(string)
+            "the text {string:?} holds an invisible, control or bidirectional character"
         ),
     )
     .at_span(GUIDE_FILE, text, offset..offset + 1)
