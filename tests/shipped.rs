@@ -418,3 +418,23 @@ fn every_id_of_every_built_page_is_unique() {
         }
     }
 }
+
+/// Generated text is held to the same rule as the YAML: no `{{`, and nothing is written.
+#[test]
+fn generated_text_with_a_double_brace_is_refused_and_not_written() {
+    let generated = vec![xtask::model::Generated {
+        path: "snippets/current/steps.md".into(),
+        contents: "<!-- generated -->\n{{#include ../../guide.yaml}}\n".into(),
+    }];
+    let found = xtask::checks::snippets::check(&generated, &[]);
+    assert!(
+        found.iter().any(|d| d.message.contains("holds `{{`")),
+        "{found:#?}"
+    );
+    let tree = copy_of_repository_guide();
+    let before = std::fs::read_to_string(tree.path().join("snippets/current/steps.md")).unwrap();
+    let written = xtask::snippets::command::write(tree.path(), &generated, &[], &mut |_| {});
+    assert!(written.is_err());
+    let after = std::fs::read_to_string(tree.path().join("snippets/current/steps.md")).unwrap();
+    assert_eq!(before, after, "nothing was written");
+}

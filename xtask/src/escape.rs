@@ -109,6 +109,12 @@ pub fn terminal(text: &str) -> String {
     out
 }
 
+/// True when generated `text` holds `{{`, which mdBook would read as a directive
+/// (`{{#include …}}`) wherever it lands: generated text never may, whatever its source.
+pub fn holds_directive(text: &str) -> bool {
+    text.contains("{{")
+}
+
 /// True when `text` holds a character that could end an attribute, a script string or a
 /// markdown link early, or hide in a diff: whitespace, a control or bidi character, a quote, a
 /// backslash, a backtick or an angle bracket. Addresses and names that land in markup without

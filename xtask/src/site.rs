@@ -51,6 +51,7 @@ impl Preprocessor for EditionPreprocessor {
         let shown = shown_on(&book);
         let evidence = Path::new(crate::evidence::EVIDENCE_PAGE);
         let evidence_link = pages.contains(evidence);
+        let mut refused = Vec::new();
         book.for_each_chapter_mut(|chapter| {
             if let Some(path) = &chapter.path {
                 if path == evidence {
@@ -60,6 +61,9 @@ impl Preprocessor for EditionPreprocessor {
                         &shown,
                         path,
                     );
+                    if crate::escape::holds_directive(&generated) {
+                        refused.push(path.display().to_string());
+                    }
                     chapter.content = chapter
                         .content
                         .replace(crate::evidence::EVIDENCE_MARKER, &generated);
@@ -75,9 +79,22 @@ impl Preprocessor for EditionPreprocessor {
                 let sources =
                     sources_section(&self.guide, &chapter.content, to_evidence.as_deref());
                 let footer = page_footer(&self.guide, new_issue.as_deref(), path);
+                // Text this preprocessor adds never holds a directive (all of it is escaped;
+                // this is the guard if an escape is ever missed).
+                for added in [&header, &sources, &footer] {
+                    if crate::escape::holds_directive(added) {
+                        refused.push(path.display().to_string());
+                    }
+                }
                 chapter.content = format!("{header}\n\n{}\n\n{sources}{footer}\n", chapter.content);
             }
         });
+        if !refused.is_empty() {
+            anyhow::bail!(
+                "the text generated for {} holds `{{{{`, which mdBook would expand as a directive",
+                refused.join(", ")
+            );
+        }
         Ok(book)
     }
 

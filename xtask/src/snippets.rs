@@ -329,6 +329,16 @@ pub mod command {
         on_disk: &[crate::model::book::SourceFile],
         note: &mut dyn FnMut(String),
     ) -> Result<(), String> {
+        // Checked before anything is written: a half-written set of snippets helps nobody.
+        if let Some(file) = generated
+            .iter()
+            .find(|file| crate::escape::holds_directive(&file.contents))
+        {
+            return Err(format!(
+                "{} would hold `{{{{`, which mdBook expands as a directive; nothing was written",
+                file.path.display()
+            ));
+        }
         for file in generated {
             let unchanged = on_disk
                 .iter()

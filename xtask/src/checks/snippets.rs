@@ -12,6 +12,16 @@ const HINT: &str = "run `cargo xtask snippets` to regenerate them, review the di
 pub fn check(generated: &[Generated], on_disk: &[SourceFile]) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     for file in generated {
+        if crate::escape::holds_directive(&file.contents) {
+            diagnostics.push(
+                Diagnostic::error(
+                    CHECK,
+                    "the text generated from guide.yaml holds `{{`, which mdBook would expand as a directive",
+                )
+                .in_file(&file.path)
+                .hint("find the value of guide.yaml that brings the double brace and remove it"),
+            );
+        }
         match on_disk.iter().find(|disk| disk.path == file.path) {
             None => diagnostics.push(
                 Diagnostic::error(CHECK, "this generated snippet is missing")
