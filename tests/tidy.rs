@@ -295,3 +295,106 @@ fn the_reserved_ids_name_every_id_of_the_theme() {
         );
     }
 }
+
+/// The modules of xtask depend on each other in one direction: no module reaches, through
+/// `crate::` or `super::` paths, a module that reaches it back (ARCHITECTURE.md's map stays a
+/// map, and a newcomer can read a module without reading its callers first).
+#[test]
+fn the_module_map_has_no_circles() {
+    let src = xtask::project_root().join("xtask/src");
+    let mut files = Vec::new();
+    let mut stack = vec![src.clone()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files.push(path);
+            }
+        }
+    }
+    // model/load.rs → "model::load"; model/mod.rs → "model"; lib.rs and main.rs → "".
+    let module_of = |path: &std::path::Path| -> String {
+        let relative = path.strip_prefix(&src).unwrap().with_extension("");
+        let parts: Vec<String> = relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .filter(|part| part != "mod" && part != "lib" && part != "main")
+            .collect();
+        parts.join("::")
+    };
+    let modules: std::collections::BTreeSet<String> = files.iter().map(|f| module_of(f)).collect();
+    let word = regex::Regex::new(r"\b(crate|super)((?:::[a-z_][a-z0-9_]*)+)").unwrap();
+    let mut edges: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
+        Default::default();
+    for file in &files {
+        let from = module_of(file);
+        let text = std::fs::read_to_string(file).unwrap();
+        // Tests inside a file may reach anything.
+        let text = text.split("#[cfg(test)]").next().unwrap();
+        // Comments name modules without depending on them.
+        let text: String = text
+            .lines()
+            .filter(|line| !line.trim_start().starts_with("//"))
+            .map(|line| format!("{line}\n"))
+            .collect();
+        let is_mod_file = file.file_name().is_some_and(|n| n == "mod.rs");
+        for found in word.captures_iter(&text) {
+            let base = if &found[1] == "crate" {
+                String::new()
+            } else {
+                // super:: of model/load.rs is model; of model/mod.rs it is the crate.
+                let mut parts: Vec<&str> = from.split("::").filter(|p| !p.is_empty()).collect();
+                if !is_mod_file || !parts.is_empty() {
+                    parts.pop();
+                }
+                parts.join("::")
+            };
+            let mut path = base;
+            let mut target = String::new();
+            for part in found[2].split("::").filter(|p| !p.is_empty()) {
+                let next = if path.is_empty() {
+                    part.to_string()
+                } else {
+                    format!("{path}::{part}")
+                };
+                if modules.contains(&next) {
+                    target = next.clone();
+                    path = next;
+                } else {
+                    break;
+                }
+            }
+            let related = target.is_empty()
+                || target == from
+                || from.starts_with(&format!("{target}::"))
+                || target.starts_with(&format!("{from}::"));
+            if !related {
+                edges.entry(from.clone()).or_default().insert(target);
+            }
+        }
+    }
+    // Any circle: a module that reaches itself.
+    let mut circles = Vec::new();
+    for start in edges.keys() {
+        let mut seen = std::collections::BTreeSet::new();
+        let mut todo: Vec<(String, Vec<String>)> = vec![(start.clone(), vec![start.clone()])];
+        while let Some((at, path)) = todo.pop() {
+            for next in edges.get(&at).into_iter().flatten() {
+                if next == start {
+                    circles.push(path.join(" → ") + " → " + start);
+                } else if seen.insert(next.clone()) {
+                    let mut longer = path.clone();
+                    longer.push(next.clone());
+                    todo.push((next.clone(), longer));
+                }
+            }
+        }
+    }
+    assert!(
+        circles.is_empty(),
+        "module circles:\n{}",
+        circles.join("\n")
+    );
+}

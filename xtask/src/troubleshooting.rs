@@ -13,7 +13,7 @@ use crate::escape;
 use crate::model::facts::fact_for;
 use crate::model::schema::{Edition, EditionStatus, FixStep, FixedBy, Guide, Problem};
 use crate::model::settings::MENU_SEPARATOR;
-use crate::snippets::HEADER;
+use crate::model::GENERATED_HEADER as HEADER;
 
 /// The chapter each edition's answers are included into, and the file name of its index.
 pub const ANSWERS_PAGE: &str = "troubleshooting.md";

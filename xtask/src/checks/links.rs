@@ -14,7 +14,7 @@ use codespan_reporting::diagnostic::Severity as LinkSeverity;
 use crate::checks::extract;
 use crate::diagnostic::Diagnostic;
 use crate::markdown;
-use crate::model::book::normalize;
+use crate::model::paths::normalize;
 use crate::model::GuideTree;
 use crate::suggest;
 

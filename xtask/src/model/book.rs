@@ -1,6 +1,6 @@
 //! The markdown side of a guide tree: `book.toml`, `SUMMARY.md` and every chapter file.
 
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use mdbook_driver::config::Config;
 
@@ -159,17 +159,4 @@ fn collect_files(
     Ok(())
 }
 
-/// Resolves `.` and `..` without touching the file system.
-pub fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
+pub use crate::model::paths::normalize;

@@ -332,7 +332,7 @@ fn build_dir_problem(root: &Path, src: &Path, build: &Path) -> Option<&'static s
 /// `path` (relative to `root`, or absolute) as the file system will reach it: the longest part
 /// that exists with its symbolic links followed, then the rest with `.` and `..` applied.
 pub fn resolve(root: &Path, path: &Path) -> PathBuf {
-    let joined = crate::model::book::normalize(&root.join(path));
+    let joined = crate::model::paths::normalize(&root.join(path));
     let mut existing = joined.as_path();
     let mut rest = Vec::new();
     loop {
@@ -341,7 +341,7 @@ pub fn resolve(root: &Path, path: &Path) -> PathBuf {
             for part in rest.iter().rev() {
                 resolved.push(part);
             }
-            return crate::model::book::normalize(&resolved);
+            return crate::model::paths::normalize(&resolved);
         }
         match (existing.parent(), existing.file_name()) {
             (Some(parent), Some(name)) => {

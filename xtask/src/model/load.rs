@@ -7,8 +7,7 @@ use crate::model::schema::{EditionStatus, Expectation, Guide};
 use crate::model::settings::Settings;
 use crate::suggest;
 
-/// The YAML file every guide tree has at its root.
-pub const GUIDE_FILE: &str = "guide.yaml";
+pub use crate::model::names::{is_plain_id, GUIDE_FILE};
 
 /// A source of truth far larger than this is a mistake (or an attack), not a guide.
 pub const MAX_GUIDE_BYTES: usize = 4 * 1024 * 1024;
@@ -342,16 +341,6 @@ pub fn is_allowed_local_copy(path: &str) -> bool {
         && rest
             .components()
             .all(|component| matches!(component, Component::Normal(_)))
-}
-
-/// True for an id of lowercase ASCII letters, digits, `-` and `_`, starting with a letter or digit.
-pub fn is_plain_id(id: &str) -> bool {
-    id.chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-        && id
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
 }
 
 /// Why `address` may not be published as a link, if it may not: it must parse (the `url`

@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 
 use crate::diagnostic::Diagnostic;
-use crate::model::load::{is_plain_id, GUIDE_FILE};
+use crate::model::names::{is_plain_id, GUIDE_FILE};
 use crate::model::schema::{EditionStatus, Guide};
 use crate::model::yaml_spans::{Spans, Step};
 use crate::suggest;
