@@ -14,13 +14,21 @@ fn every_edition_has_one_snapshotted_picture_per_step() {
     for edition in &guide.editions {
         let drawn = pictures(edition);
         assert_eq!(drawn.len(), edition.steps.len(), "{}", edition.id);
-        let all: String = drawn
-            .iter()
-            .enumerate()
-            .map(|(i, p)| format!("--- step {} ({})\n{}", i + 1, p.alt, p.svg))
-            .collect();
-        insta::assert_snapshot!(format!("pictures_{}", edition.id), all);
     }
+    assert_snapshots_of("pictures");
+}
+
+/// The snapshots of this file, from the one list `verify` also reads (`xtask::snapshots`).
+fn assert_snapshots_of(test: &str) {
+    let guide = repository_guide();
+    let mut count = 0;
+    for snapshot in xtask::snapshots::of_guide(&guide) {
+        if snapshot.test == test {
+            insta::assert_snapshot!(snapshot.name, snapshot.contents);
+            count += 1;
+        }
+    }
+    assert!(count > 0, "no snapshot for {test}");
 }
 
 #[test]

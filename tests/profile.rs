@@ -16,7 +16,12 @@ fn repository_profile() -> Dictionary {
 #[test]
 fn the_profile_snapshot() {
     let xml = String::from_utf8(profile::to_xml(&repository_profile())).unwrap();
-    insta::assert_snapshot!("calsync_exchange_mobileconfig", xml);
+    let listed = xtask::snapshots::of_guide(&load_guide(&xtask::project_root()).unwrap().guide)
+        .into_iter()
+        .find(|s| s.test == "profile")
+        .expect("the profile is in the list verify reads");
+    assert_eq!(listed.contents, xml);
+    insta::assert_snapshot!(listed.name, listed.contents);
 }
 
 #[test]

@@ -5,18 +5,24 @@ mod common;
 
 use common::repository_guide;
 use xtask::model::load::parse_guide;
-use xtask::snippets::{generate, settings_table, steps};
+use xtask::snippets::generate;
 
 #[test]
 fn every_edition_has_snapshotted_steps_and_settings() {
+    assert_snapshots_of("snippets");
+}
+
+/// The snapshots of this file, from the one list `verify` also reads (`xtask::snapshots`).
+fn assert_snapshots_of(test: &str) {
     let guide = repository_guide();
-    for edition in &guide.editions {
-        insta::assert_snapshot!(format!("steps_{}", edition.id), steps(edition));
-        insta::assert_snapshot!(
-            format!("settings_{}", edition.id),
-            settings_table(&guide, edition)
-        );
+    let mut count = 0;
+    for snapshot in xtask::snapshots::of_guide(&guide) {
+        if snapshot.test == test {
+            insta::assert_snapshot!(snapshot.name, snapshot.contents);
+            count += 1;
+        }
     }
+    assert!(count > 0, "no snapshot for {test}");
 }
 
 #[test]
@@ -162,4 +168,61 @@ fn normalise_html(html: &str) -> String {
         .map(str::trim_end)
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// One truth for generated text: after a rename in guide.yaml, verify names every generated
+/// file and every snapshot it moves, each once, and `cargo xtask snippets` regenerates the
+/// files and lists the snapshots to review, with how to accept them.
+#[test]
+fn a_rename_is_reported_once_per_file_snapshots_included() {
+    let tree = common::copy_of_repository_guide();
+    let root = tree.path();
+    common::copy_tree(
+        &xtask::project_root().join("tests/snapshots"),
+        &root.join("tests/snapshots"),
+    );
+    common::edit(&root.join("guide.yaml"), |text| {
+        text.replacen(
+            "accounts_path: [Settings, Apps, Calendar, Calendar Accounts]",
+            "accounts_path: [Settings, Apps, Calendar, Accounts]",
+            1,
+        )
+    });
+    let (code, output) = common::verify(root, &["--no-build"]);
+    assert_eq!(code, 1, "{output}");
+    let lines = common::diagnostic_lines(&output);
+    let mut files: Vec<String> = lines
+        .iter()
+        .filter(|l| l.starts_with("snippets/") || l.starts_with("tests/snapshots/"))
+        .map(|l| l.split(':').next().unwrap().to_string())
+        .collect();
+    let count = files.len();
+    files.sort();
+    files.dedup();
+    assert_eq!(files.len(), count, "each file once: {lines:#?}");
+    assert!(
+        files.contains(&"snippets/current/problems.md".to_string()),
+        "{files:?}"
+    );
+    assert!(
+        files.contains(&"tests/snapshots/troubleshooting__problems_current.snap".to_string()),
+        "{files:?}"
+    );
+    assert!(output.contains("cargo insta review"), "{output}");
+
+    let (code, printed) = common::xtask(&["snippets", "--root", root.to_str().unwrap()]);
+    assert_eq!(code, 0, "{printed}");
+    assert!(
+        printed.contains("snapshot tests/snapshots/troubleshooting__problems_current.snap changes"),
+        "{printed}"
+    );
+    assert!(printed.contains("snapshot(s) to review"), "{printed}");
+    // The snippets are mended; only the snapshots (and the reading record) are left.
+    let (_, output) = common::verify(root, &["--no-build"]);
+    assert!(
+        !common::diagnostic_lines(&output)
+            .iter()
+            .any(|l| l.starts_with("snippets/")),
+        "{output}"
+    );
 }

@@ -11,16 +11,24 @@ use std::collections::BTreeSet;
 use common::repository_guide;
 use xtask::model::load::parse_guide;
 use xtask::model::schema::EditionStatus;
-use xtask::troubleshooting::{admin_checks, answer_here, answers, messages};
+use xtask::troubleshooting::{answer_here, answers, messages};
 
 #[test]
 fn every_edition_has_snapshotted_answers_and_index() {
+    assert_snapshots_of("troubleshooting");
+}
+
+/// The snapshots of this file, from the one list `verify` also reads (`xtask::snapshots`).
+fn assert_snapshots_of(test: &str) {
     let guide = repository_guide();
-    for edition in &guide.editions {
-        insta::assert_snapshot!(format!("problems_{}", edition.id), answers(&guide, edition));
+    let mut count = 0;
+    for snapshot in xtask::snapshots::of_guide(&guide) {
+        if snapshot.test == test {
+            insta::assert_snapshot!(snapshot.name, snapshot.contents);
+            count += 1;
+        }
     }
-    insta::assert_snapshot!("messages", messages(&guide));
-    insta::assert_snapshot!("admin_checks", admin_checks(&guide));
+    assert!(count > 0, "no snapshot for {test}");
 }
 
 #[test]
@@ -172,8 +180,10 @@ fn a_legacy_edition_answers_where_it_has_the_menus_and_points_to_the_current_ans
     assert!(!page.contains("Settings → Apps → Calendar"));
 }
 
+/// A generated answer edited by hand is reported once, by the snippets check, at its line and
+/// with the diff; `--fix` never edits a generated file, and says to regenerate it.
 #[test]
-fn a_drifted_menu_path_in_an_answer_fails_verify_at_its_place() {
+fn a_hand_edited_answer_is_reported_once_and_never_fixed_by_hand() {
     let tree = common::copy_of_repository_guide();
     let path = tree.path().join("snippets/ios-14-17/problems.md");
     let text = std::fs::read_to_string(&path).unwrap();
@@ -182,22 +192,34 @@ fn a_drifted_menu_path_in_an_answer_fails_verify_at_its_place() {
     let before = &text[..at];
     let start = before.rfind("**Settings").unwrap() + 2;
     let line = before.matches('\n').count() + 1;
-    let column = before[before.rfind('\n').map_or(0, |i| i + 1)..start]
-        .chars()
-        .count()
-        + 1;
-    std::fs::write(
-        &path,
-        format!("{}Settings → Calendars{}", &text[..start], &text[at - 2..]),
-    )
-    .unwrap();
+    let edited = format!("{}Settings → Calendars{}", &text[..start], &text[at - 2..]);
+    std::fs::write(&path, &edited).unwrap();
     let (code, output) = common::verify(tree.path(), &["--no-build"]);
     assert_eq!(code, 1, "{output}");
-    let place = format!("snippets/ios-14-17/problems.md:{line}:{column}");
-    assert!(output.contains(&place), "no {place} in:\n{output}");
+    let findings: Vec<String> = common::diagnostic_lines(&output)
+        .into_iter()
+        .filter(|l| l.starts_with("snippets/ios-14-17/problems.md"))
+        .collect();
+    assert_eq!(findings.len(), 1, "reported once: {findings:#?}");
+    assert!(
+        findings[0].starts_with(&format!("snippets/ios-14-17/problems.md:{line}:")),
+        "{findings:?}"
+    );
     assert!(
         output.contains("Settings → Calendar → Accounts"),
-        "{output}"
+        "the diff: {output}"
+    );
+    assert!(output.contains("cargo xtask snippets"), "{output}");
+
+    let (_, fixed) = common::verify(tree.path(), &["--no-build", "--fix"]);
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        edited,
+        "--fix left it"
+    );
+    assert!(
+        fixed.contains("--fix never edits them: run `cargo xtask snippets`"),
+        "{fixed}"
     );
 }
 

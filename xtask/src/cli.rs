@@ -194,7 +194,34 @@ where
         Command::Profile { root } => crate::profile::command(&root.dir(), console),
         Command::Serve { root, port } => crate::serve::serve(&root.dir(), port, console),
         Command::Snippets { root, check } => {
-            crate::snippets::command::run(&root.dir(), check, console)
+            let root = root.dir();
+            let code = crate::snippets::command::run(&root, check, console);
+            if code == crate::exit::CANNOT_RUN {
+                return code;
+            }
+            // What else this change of guide.yaml moves: the snapshot tests of generated text.
+            let Ok(loaded) = crate::model::load::load_guide(&root) else {
+                return code;
+            };
+            let stale = crate::snapshots::stale(&root, &loaded.guide);
+            for snapshot in &stale {
+                if let Some(location) = &snapshot.location {
+                    let _ = writeln!(
+                        console.out,
+                        "snippets: snapshot {} changes with this guide.yaml",
+                        location.file.display()
+                    );
+                }
+            }
+            if !stale.is_empty() {
+                let _ = writeln!(
+                    console.out,
+                    "snippets: {} snapshot(s) to review: {}",
+                    stale.len(),
+                    crate::snapshots::REVIEW_HINT
+                );
+            }
+            code
         }
         Command::Bench { root, which } => crate::bench::command(&root.dir(), which, console),
         Command::Urls {

@@ -30,6 +30,7 @@ pub mod report;
 pub mod reserved_ids;
 pub mod serve;
 pub mod site;
+pub mod snapshots;
 pub mod snippets;
 pub mod sources;
 pub mod suggest;

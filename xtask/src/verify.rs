@@ -382,6 +382,17 @@ fn check_snippets(run: &mut Run<'_, '_>, tree: &GuideTree) {
             checks::snippets::check(&generated, &tree.snippets),
         )
     });
+    // The snapshot tests follow guide.yaml too: say here which will fail, not in `cargo test`.
+    run.run("snapshots", || {
+        let count = crate::snapshots::of_guide(&tree.yaml.guide).len();
+        let stale = crate::snapshots::stale(&tree.root, &tree.yaml.guide);
+        let summary = if tree.root.join(crate::snapshots::SNAPSHOTS_DIR).is_dir() {
+            format!("{count} snapshots of generated text match guide.yaml")
+        } else {
+            "no tests/snapshots/ in this tree".to_string()
+        };
+        Outcome::with(summary, stale)
+    });
 }
 
 /// Renders the book; returns the folder of its HTML when the build succeeded.
@@ -487,5 +498,13 @@ fn fix_first(root: &Path, run: &mut Run<'_, '_>) -> Result<(), Diagnostic> {
         "fix: {count} value(s) rewritten in {} file(s)",
         fixed.len()
     );
+    // Generated files are never fixed by hand: they are regenerated.
+    let generated = crate::snippets::generate(&tree.yaml.guide);
+    if !checks::snippets::check(&generated, &tree.snippets).is_empty() {
+        let _ = writeln!(
+            run.people(),
+            "fix: the generated snippets are out of date; --fix never edits them: run `cargo xtask snippets`"
+        );
+    }
     Ok(())
 }
