@@ -204,3 +204,85 @@ fn an_oversized_file_is_refused_without_parsing() {
         diagnostic.message
     );
 }
+
+/// YAML errors in a person's terms: a key out of line is reported at its own line with the
+/// indentation its siblings use, wherever serde noticed; a missing key says what to add; no
+/// hint sends a contributor into the Rust sources.
+#[test]
+fn a_misindented_key_is_reported_at_its_own_line_with_its_siblings_indentation() {
+    let yaml = base_yaml();
+    let line_of =
+        |text: &str, needle: &str| text[..text.find(needle).unwrap()].matches('\n').count() + 1;
+    let cases = [
+        // one space too far in a mapping, and in a list item
+        (
+            "  exchange_server: outlook",
+            "   exchange_server: outlook",
+            "indented 3 spaces, but the key above it",
+            "by 2 spaces",
+        ),
+        (
+            "    url: https://outlook.office.com/calendar/",
+            "     url: https://outlook.office.com/calendar/",
+            "indented 5 spaces, but the key above it",
+            "by 4 spaces",
+        ),
+        // one space short: serde reports the entry's start, missing the field
+        (
+            "  exchange_server: outlook",
+            " exchange_server: outlook",
+            "is indented 1 space, so it is not part of the entry",
+            "by 2 spaces",
+        ),
+        (
+            "    purpose: Outlook on the web\n",
+            "   purpose: Outlook on the web\n",
+            "is indented 3 spaces, so it is not part of the entry",
+            "by 4 spaces",
+        ),
+    ];
+    for (from, to, message, hint) in cases {
+        let broken = yaml.replacen(from, to, 1);
+        assert_ne!(broken, yaml, "{from}");
+        let report = full_error(&broken);
+        let line = line_of(&broken, to);
+        let column = to.len() - to.trim_start().len() + 1;
+        assert!(
+            report.starts_with(&format!("guide.yaml:{line}:{column}: error[yaml]:")),
+            "{to}: {report}"
+        );
+        assert!(report.contains(message), "{to}: {report}");
+        assert!(report.contains(hint), "{to}: {report}");
+        assert!(
+            !report.contains(".rs"),
+            "no Rust file in the hint: {report}"
+        );
+    }
+}
+
+#[test]
+fn a_missing_or_unknown_key_names_the_nearest_valid_one() {
+    let yaml = base_yaml();
+    let report = full_error(&yaml.replacen(
+        "    purpose: Outlook on the web",
+        "    purpse: Outlook on the web",
+        1,
+    ));
+    assert!(report.contains("did you mean `purpose`?"), "{report}");
+    let report = full_error(&yaml.replacen("  exchange_server: outlook.office365.com\n", "", 1));
+    assert!(
+        report.contains("add `exchange_server:` to the entry that starts here"),
+        "{report}"
+    );
+    for broken in [
+        yaml.replacen("release: 0.1.0", "release: [", 1),
+        yaml.replacen("  product: Microsoft 365", "  product: {", 1),
+        String::new(),
+    ] {
+        let report = full_error(&broken);
+        assert!(
+            !report.contains(".rs"),
+            "no Rust file in the hint: {report}"
+        );
+    }
+}

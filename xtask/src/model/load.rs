@@ -65,7 +65,7 @@ pub fn parse_guide(text: &str) -> Result<LoadedGuide, Diagnostic> {
     }) {
         return Err(Diagnostic::error("yaml", "the file is empty")
             .in_file(GUIDE_FILE)
-            .hint("start from the guide.yaml in the repository root; its schema is xtask/src/model/schema.rs"));
+            .hint("start from the guide.yaml in the repository root, and see Contributing in the guide for what each part holds"));
     }
     // Parsed once for every lookup of where a value sits (ids, duplicate keys).
     let spans = crate::model::yaml_spans::Spans::parse(text);
@@ -112,12 +112,119 @@ fn yaml_error(text: &str, bom: usize, error: &serde_yaml::Error) -> Diagnostic {
             width = key.len();
         }
         hint = "each key may appear once in a mapping; delete or merge the second one".to_string();
+    } else if let Some((at, explained, why)) = misindented(text, offset, &message) {
+        offset = at;
+        width = text[at..]
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+            .unwrap_or(1)
+            .max(1);
+        message = explained;
+        hint = why;
+    } else if let Some(field) = message
+        .split("missing field `")
+        .nth(1)
+        .and_then(|r| r.split('`').next())
+    {
+        hint =
+            format!("add `{field}:` to the entry that starts here, indented like its other keys");
+    } else if message.contains("invalid type") && message.contains("expected a string") {
+        hint = "put the value in double quotes, e.g. \"2020\", so it is read as text".to_string();
     } else {
-        hint = "the schema, with every field explained, is xtask/src/model/schema.rs".to_string();
+        hint = "compare with an entry of the same kind elsewhere in guide.yaml: keys, their indentation (spaces, never tabs) and `- ` before each item of a list".to_string();
     }
     Diagnostic::error("yaml", message)
         .at_span(GUIDE_FILE, text, offset..offset + width)
         .hint(hint)
+}
+
+/// Indentation explains most YAML errors a person meets: a key one space too far ("mapping
+/// values are not allowed in this context", at that key) or too short (the mapping it left
+/// then misses a field, reported at the mapping's start). Returns the offset of the key that is
+/// out of line, a message in the file's own terms, and the indentation its siblings use.
+fn misindented(text: &str, offset: usize, message: &str) -> Option<(usize, String, String)> {
+    let lines = line_starts(text);
+    let line_of = |at: usize| lines.partition_point(|start| *start <= at) - 1;
+    if message.contains("mapping values are not allowed") {
+        let here = line_of(offset);
+        let (indent, key) = key_at(line_text(text, &lines, here))?;
+        // The sibling before it: the nearest earlier line that holds a key.
+        let (sibling_line, sibling_indent) = (0..here).rev().find_map(|n| {
+            let (indent, _) = key_at(line_text(text, &lines, n))?;
+            Some((n, indent))
+        })?;
+        if indent <= sibling_indent {
+            return None;
+        }
+        return Some((
+            lines[here] + indent,
+            format!(
+                "`{key}:` is indented {}, but the key above it (line {}) is indented {}",
+                spaces(indent),
+                sibling_line + 1,
+                spaces(sibling_indent)
+            ),
+            format!("indent `{key}:` by {} like the keys beside it; if it belongs under the line above, that line must end with a colon and no value", spaces(sibling_indent)),
+        ));
+    }
+    let field = message.split("missing field `").nth(1)?.split('`').next()?;
+    let start = line_of(offset);
+    let (mapping_indent, _) = key_at(line_text(text, &lines, start))?;
+    // Where the field was written, out of line: among the next lines, at another indentation.
+    for n in start + 1..(start + 60).min(lines.len()) {
+        let Some((indent, key)) = key_at(line_text(text, &lines, n)) else {
+            continue;
+        };
+        if key == field && indent != mapping_indent {
+            return Some((
+                lines[n] + indent,
+                format!(
+                    "`{field}:` is indented {}, so it is not part of the entry that starts at line {} (whose keys are indented {}), which now misses it",
+                    spaces(indent),
+                    start + 1,
+                    spaces(mapping_indent)
+                ),
+                format!("indent `{field}:` by {}, like the keys of its entry", spaces(mapping_indent)),
+            ));
+        }
+    }
+    None
+}
+
+fn spaces(count: usize) -> String {
+    if count == 1 {
+        "1 space".to_string()
+    } else {
+        format!("{count} spaces")
+    }
+}
+
+/// The byte offset where each line starts.
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(at, _)| at + 1))
+        .collect()
+}
+
+fn line_text<'t>(text: &'t str, lines: &[usize], line: usize) -> &'t str {
+    let start = lines[line];
+    let end = lines.get(line + 1).map_or(text.len(), |next| next - 1);
+    text[start..end].trim_end_matches('\r')
+}
+
+/// The column and name of the key a line holds (after `- ` for a list item), if any.
+fn key_at(line: &str) -> Option<(usize, &str)> {
+    let mut indent = line.len() - line.trim_start_matches(' ').len();
+    let mut rest = &line[indent..];
+    while let Some(item) = rest.strip_prefix("- ") {
+        indent += 2;
+        rest = item;
+    }
+    let key = rest.split(':').next()?;
+    let plain = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    (plain && rest[key.len()..].starts_with(':')).then_some((indent, key))
 }
 
 /// The key named by serde's "duplicate field `x`".
