@@ -216,53 +216,9 @@ pub async fn serve_get(
         .await;
 }
 
-/// Records, in `root`'s guide.yaml, the reading `verify` asks for of every fact a test added or
-/// changed (the `read:` record of its "not read" error), as a person would after reading the
-/// claim against its quotes. For tests whose subject is something else.
+/// Records, in `root`'s guide.yaml, the reading of every fact a test added or changed, as a
+/// person would after reading the claim against its quotes with `cargo xtask read`. For tests
+/// whose subject is something else.
 pub fn record_readings(root: &Path) {
-    let printed = xtask_split(&[
-        "verify",
-        "--offline",
-        "--no-build",
-        "--format",
-        "json",
-        "--root",
-        root.to_str().unwrap(),
-    ]);
-    let report: serde_json::Value = serde_json::from_str(&printed.stdout).unwrap();
-    let mut readings: Vec<(usize, String, bool)> = report["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|d| {
-            let message = d["message"].as_str()?;
-            let changed = message.contains("not read since");
-            let unread = message.contains("has not been read against its quotes");
-            (changed || unread).then(|| {
-                (
-                    d["line"].as_u64().unwrap() as usize,
-                    d["expected"].as_str().unwrap().to_string(),
-                    changed,
-                )
-            })
-        })
-        .collect();
-    readings.sort_by_key(|reading| std::cmp::Reverse(reading.0));
-    let path = root.join("guide.yaml");
-    let text = std::fs::read_to_string(&path).unwrap();
-    let mut lines: Vec<String> = text.split('\n').map(str::to_string).collect();
-    for (line, record, changed) in readings {
-        let at = line - 1;
-        if changed {
-            let indent: String = lines[at].chars().take_while(|c| *c == ' ').collect();
-            lines[at] = format!("{indent}{record}");
-        } else {
-            let mut end = at;
-            while !lines[end].contains(']') {
-                end += 1;
-            }
-            lines.insert(end + 1, format!("    {record}"));
-        }
-    }
-    std::fs::write(&path, lines.join("\n")).unwrap();
+    xtask::reading::record_all_for_tests(root, xtask::dates::today()).expect("readings recorded");
 }

@@ -90,6 +90,22 @@ pub enum Command {
         #[command(flatten)]
         root: RootArg,
     },
+    /// Show a fact's claim, its quotes and every sentence marked with it side by side, and record the reading when you confirm at the terminal
+    Read {
+        #[command(flatten)]
+        root: RootArg,
+        #[command(flatten)]
+        today: TodayArg,
+        /// The fact's key (a setting key or claims.<name>)
+        key: String,
+    },
+    /// Show where a setting's value is written, the fact behind it, and every place that shows it
+    Where {
+        #[command(flatten)]
+        root: RootArg,
+        /// A setting key (e.g. editions.current.accounts_path) or claims.<name>
+        key: String,
+    },
     /// Render the guide and serve it on 127.0.0.1, rebuilding and reloading the page on every change
     Serve {
         #[command(flatten)]
@@ -193,6 +209,17 @@ where
         Command::Build { root } => crate::build::build(&root.dir(), console),
         Command::Profile { root } => crate::profile::command(&root.dir(), console),
         Command::Serve { root, port } => crate::serve::serve(&root.dir(), port, console),
+        Command::Read { root, today, key } => {
+            use std::io::IsTerminal;
+            // A record says a person read: only a terminal's answer counts, and never in CI.
+            let stdin = std::io::stdin();
+            let at_terminal = stdin.is_terminal() && std::env::var_os("CI").is_none();
+            let mut lock = stdin.lock();
+            let answer: crate::reading::Answer<'_> =
+                if at_terminal { Some(&mut lock) } else { None };
+            crate::reading::command(&root.dir(), &key, today.date(), answer, console)
+        }
+        Command::Where { root, key } => crate::where_shown::command(&root.dir(), &key, console),
         Command::Snippets { root, check } => {
             let root = root.dir();
             let code = crate::snippets::command::run(&root, check, console);

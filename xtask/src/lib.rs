@@ -25,6 +25,7 @@ pub mod markdown;
 pub mod model;
 pub mod pictures;
 pub mod profile;
+pub mod reading;
 pub mod render;
 pub mod report;
 pub mod reserved_ids;
@@ -38,6 +39,7 @@ pub mod troubleshooting;
 pub mod urlcheck;
 pub mod urls;
 pub mod verify;
+pub mod where_shown;
 
 use std::path::{Path, PathBuf};
 

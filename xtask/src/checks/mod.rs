@@ -90,18 +90,26 @@ pub fn check_markdown(tree: &GuideTree) -> MarkdownFindings {
         let found = extract::extract_with(&file.text, tree.book.flavour);
         findings.markers += found.labelled.len();
         let index = crate::line_index::LineIndex::new(&file.text);
+        let generated = file.text.starts_with(crate::model::GENERATED_HEADER);
         let places = found
             .labelled
             .iter()
-            .map(|l| (&l.key, l.marker_span.start))
-            .chain(found.fact_markers.iter().map(|m| (&m.key, m.span.start)));
-        for (key, offset) in places {
+            .map(|l| (&l.key, l.marker_span.start, false))
+            .chain(
+                found
+                    .fact_markers
+                    .iter()
+                    .map(|m| (&m.key, m.span.start, !generated)),
+            );
+        for (key, offset, marks_prose) in places {
             let (line, column) = index.line_col(&file.text, offset);
             findings.shown.push(crate::model::facts::Shown {
                 key: key.clone(),
                 file: file.path.clone(),
                 line,
                 column,
+                sentence: marks_prose
+                    .then(|| crate::model::facts::marked_sentence(&file.text, offset)),
             });
         }
         findings.files += 1;

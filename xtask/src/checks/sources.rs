@@ -148,7 +148,7 @@ pub fn check(
         for source in &fact.sources {
             diagnostics.extend(check_source(guide, source, yaml, &at, today));
         }
-        if let Some(problem) = reading_problem(fact, settings, yaml, &at, today) {
+        if let Some(problem) = reading_problem(fact, settings, shown, yaml, &at, today) {
             diagnostics.push(problem);
         }
         if let Some(review_by) = &fact.review_by {
@@ -304,14 +304,17 @@ fn check_source(
 fn reading_problem(
     fact: &crate::model::schema::Fact,
     settings: &Settings,
+    shown: &[Shown],
     yaml: &str,
     at: &dyn Fn(&str) -> std::ops::Range<usize>,
     today: Date,
 ) -> Option<Diagnostic> {
     let key = fact.keys.first().map_or("", String::as_str);
-    let digest = facts::reading_digest(fact, settings);
-    let record = format!("read: {{on: {today}, digest: {digest}}}");
-    let hint = "read the claim (or the value) against every quote: do they say all of it, for this edition, today? Narrow the claim or the prose where they do not, then write the record above";
+    let digest = facts::reading_digest(fact, settings, shown);
+    // No record to paste: the reading is made, and written, by `cargo xtask read`.
+    let hint = format!(
+        "read it side by side: `cargo xtask read {key}` shows the claim, its quotes and every sentence marked with it, and records the reading when you confirm; narrow the claim or the prose where the quotes do not say all of it"
+    );
     match &fact.read {
         None => Some(
             Diagnostic::error(
@@ -319,7 +322,6 @@ fn reading_problem(
                 format!("`{key}` has not been read against its quotes"),
             )
             .at_span(GUIDE_FILE, yaml, at(key))
-            .expected_found(&record, "no read: record")
             .hint(hint),
         ),
         Some(reading) if crate::dates::parse(&reading.on).is_none_or(|day| day > today) => Some(
@@ -339,10 +341,6 @@ fn reading_problem(
                 ),
             )
             .at_span(GUIDE_FILE, yaml, at(&format!("digest: {}", reading.digest)))
-            .expected_found(
-                &record,
-                format!("read: {{on: {}, digest: {}}}", reading.on, reading.digest),
-            )
             .hint(hint),
         ),
         Some(_) => None,

@@ -54,6 +54,26 @@ pub struct Shown {
     pub file: PathBuf,
     pub line: usize,
     pub column: usize,
+    /// For a fact marker in prose a person wrote (not a generated file): the sentence it marks,
+    /// the text of its line before the marker (and after any earlier marker on that line).
+    pub sentence: Option<String>,
+}
+
+/// The sentence a fact marker at `marker_start` marks: its line's text before the marker and
+/// after any earlier marker, with a list item's or quote's leading markup left out.
+pub fn marked_sentence(text: &str, marker_start: usize) -> String {
+    let line_start = text[..marker_start].rfind('\n').map_or(0, |at| at + 1);
+    let before = &text[line_start..marker_start];
+    let after_marker = before.rfind("-->").map_or(before, |at| &before[at + 3..]);
+    let trimmed = after_marker.trim();
+    let trimmed = trimmed
+        .trim_start_matches(['-', '*', '+', '>'])
+        .trim_start();
+    trimmed
+        .split_once(". ")
+        .filter(|(number, _)| !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()))
+        .map_or(trimmed, |(_, rest)| rest)
+        .to_string()
 }
 
 #[cfg(test)]
@@ -128,12 +148,29 @@ pub fn best_source<'g>(guide: &'g Guide, key: &str) -> Option<&'g Source> {
         .or_else(|| fact.sources.first())
 }
 
+/// The sentences of the prose that `fact`'s markers mark, sorted and each once.
+pub fn marked_sentences<'s>(fact: &Fact, shown: &'s [Shown]) -> Vec<&'s str> {
+    let mut sentences: Vec<&str> = shown
+        .iter()
+        .filter(|place| fact.keys.contains(&place.key))
+        .filter_map(|place| place.sentence.as_deref())
+        .collect();
+    sentences.sort_unstable();
+    sentences.dedup();
+    sentences
+}
+
 /// A fingerprint of what a reader of `fact` reads: its keys, its claim (or, for settings, their
-/// values as the guide shows them), its reason when unsourced, and each source's page and
-/// quote. Sixteen hex digits of 64-bit FNV-1a: stable across runs and machines, and meant to
-/// notice a change, not to resist a forger (the file is reviewed in every pull request).
-pub fn reading_digest(fact: &Fact, settings: &Settings) -> String {
+/// values as the guide shows them), its reason when unsourced, each source's page and quote,
+/// and every sentence of the prose marked with it (`shown`), which is what readers see.
+/// Sixteen hex digits of 64-bit FNV-1a: stable across runs and machines, and meant to notice a
+/// change, not to resist a forger (the file is reviewed in every pull request).
+pub fn reading_digest(fact: &Fact, settings: &Settings, shown: &[Shown]) -> String {
     let mut read = String::new();
+    for sentence in marked_sentences(fact, shown) {
+        read.push_str(sentence);
+        read.push('\u{1d}');
+    }
     for key in &fact.keys {
         read.push_str(key);
         read.push('\u{1f}');

@@ -80,6 +80,51 @@ impl Spans {
         walk(&self.root, &matches)
     }
 
+    /// Where the setting `key` (`model::settings`' dotted name) is written: a scalar's span, or
+    /// a menu path's from its first word to its last. Mappings match a segment by key, lists
+    /// of items by an item's `id` or its 1-based position, as `Settings` names them.
+    pub fn setting(&self, key: &str) -> Option<Range<usize>> {
+        let mut node = &self.root;
+        for segment in key.split('.') {
+            node = match node {
+                Node::Mapping(entries) => entries
+                    .iter()
+                    .find(|(k, _)| matches!(k, Node::Scalar(name, _) if name == segment))
+                    .map(|(_, value)| value)?,
+                Node::Sequence(items) => items
+                    .iter()
+                    .find(|item| {
+                        let Node::Mapping(entries) = item else {
+                            return false;
+                        };
+                        entries.iter().any(|(k, v)| {
+                            matches!(k, Node::Scalar(name, _) if name == "id")
+                                && matches!(v, Node::Scalar(id, _) if id == segment)
+                        })
+                    })
+                    .or_else(|| {
+                        let position: usize = segment.parse().ok()?;
+                        items.get(position.checked_sub(1)?)
+                    })?,
+                _ => return None,
+            };
+        }
+        match node {
+            Node::Scalar(_, span) => Some(span.clone()),
+            Node::Sequence(items) => {
+                let spans: Vec<&Range<usize>> = items
+                    .iter()
+                    .filter_map(|item| match item {
+                        Node::Scalar(_, span) => Some(span),
+                        _ => None,
+                    })
+                    .collect();
+                Some(spans.first()?.start..spans.last()?.end)
+            }
+            _ => None,
+        }
+    }
+
     /// The first key written twice in one mapping, anywhere in the file: its text and the span
     /// of its second occurrence, which is where the mistake is.
     pub fn first_duplicate_key(&self) -> Option<(String, Range<usize>)> {
