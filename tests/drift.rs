@@ -232,3 +232,56 @@ fn report_without_timings(output: &str) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// Renames cannot leak: a Settings path written by hand in the prose is refused at its place,
+/// so every menu path comes from guide.yaml, marked, and a renamed menu is caught everywhere.
+#[test]
+fn a_menu_path_written_by_hand_is_refused_and_a_rename_reaches_every_marked_one() {
+    let tree = common::copy_of_repository_guide();
+    let root = tree.path();
+    common::edit(&root.join("book/ipad.md"), |text| {
+        text + "\nOn an old iPad, open Settings → Calendar → Accounts.\n"
+    });
+    let (code, output) = common::verify(root, &["--no-build"]);
+    assert_eq!(code, 1, "{output}");
+    let text = std::fs::read_to_string(root.join("book/ipad.md")).unwrap();
+    let at = text.rfind("Settings → Calendar → Accounts.").unwrap();
+    let line = text[..at].matches('\n').count() + 1;
+    let column = text[text[..at].rfind('\n').unwrap() + 1..at]
+        .chars()
+        .count()
+        + 1;
+    assert!(
+        output.contains(&format!(
+            "book/ipad.md:{line}:{column}: error[settings]: the menu path `Settings → Calendar → Accounts` is written by hand"
+        )),
+        "{output}"
+    );
+    // In code, it is an example, not a path readers follow.
+    let tree = common::copy_of_repository_guide();
+    let root = tree.path();
+    common::edit(&root.join("book/contributing.md"), |text| {
+        text + "\nA marker looks like `**Settings → Mail**<!-- setting: x -->`.\n"
+    });
+    let (code, output) = common::verify(root, &["--no-build"]);
+    assert_eq!(code, 0, "{output}");
+    // A rename in guide.yaml: the marked paths in the iPad and legacy pages now fail.
+    let tree = common::copy_of_repository_guide();
+    let root = tree.path();
+    common::edit(&root.join("guide.yaml"), |text| {
+        text.replacen(
+            "accounts_path: [Settings, Calendar, Accounts]",
+            "accounts_path: [Settings, Calendar, Calendar Accounts]",
+            1,
+        )
+    });
+    let (_, output) = common::verify(root, &["--no-build"]);
+    for page in ["book/ipad.md", "book/what-changed.md"] {
+        assert!(
+            common::diagnostic_lines(&output)
+                .iter()
+                .any(|l| l.starts_with(page) && l.contains("error[settings]")),
+            "{page}: {output}"
+        );
+    }
+}

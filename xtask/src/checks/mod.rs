@@ -119,6 +119,11 @@ pub fn check_markdown(tree: &GuideTree) -> MarkdownFindings {
             findings
                 .settings
                 .extend(settings::check_file(file, &found, &tree.yaml.settings));
+            findings.settings.extend(settings::unmarked_menu_paths(
+                file,
+                &found,
+                tree.book.flavour,
+            ));
         }
         let extracted = Instant::now();
         let (diagnostics, uses) = external_urls::check_file(file, &found, &declared);

@@ -89,3 +89,51 @@ fn replacement_is_safe(value: &str, kind: ValueKind) -> bool {
 pub fn check(file: &SourceFile, settings: &Settings) -> Vec<Diagnostic> {
     check_file(file, &extract::extract(&file.text), settings)
 }
+
+/// A menu path written by hand: `Settings → …` (or `Settings > …`) in prose, outside code and
+/// outside every marked value. Menu paths come from guide.yaml, marked, so that a renamed menu
+/// cannot survive in a sentence nobody thought of: the drift check holds a marked path to its
+/// setting, and nothing holds an unmarked one.
+pub fn unmarked_menu_paths(
+    file: &SourceFile,
+    found: &Extracted,
+    flavour: crate::markdown::Flavour,
+) -> Vec<Diagnostic> {
+    use pulldown_cmark::{Event, Tag};
+    let starts: Vec<usize> = ["Settings →", "Settings >", "Settings &gt;"]
+        .iter()
+        .flat_map(|start| file.text.match_indices(start).map(|(at, _)| at))
+        .collect();
+    if starts.is_empty() {
+        return Vec::new();
+    }
+    let mut code = Vec::new();
+    for (event, range) in crate::markdown::parser(&file.text, flavour).into_offset_iter() {
+        if matches!(
+            event,
+            Event::Code(_)
+                | Event::Start(Tag::CodeBlock(_))
+                | Event::Html(_)
+                | Event::InlineHtml(_)
+        ) {
+            code.push(range);
+        }
+    }
+    let mut diagnostics = Vec::new();
+    for start in starts {
+        let inside = |range: &std::ops::Range<usize>| range.start <= start && start < range.end;
+        if code.iter().any(inside) || found.labelled.iter().any(|l| inside(&l.value_span)) {
+            continue;
+        }
+        let end = file.text[start..]
+            .find(['*', '<', '|', '(', ')', '\n', '`', ';'])
+            .map_or(file.text.len(), |at| start + at);
+        let path = file.text[start..end].trim_end_matches(['.', ',', ' ']);
+        diagnostics.push(
+            Diagnostic::error(CHECK, format!("the menu path `{path}` is written by hand"))
+                .at_span(&file.path, &file.text, start..start + path.len())
+                .hint("write it from guide.yaml with its marker, e.g. **Settings → Apps → Calendar → Calendar Accounts**<!-- setting: editions.current.accounts_path --> (`cargo xtask where KEY` shows a key's value), so a renamed menu is found wherever it is written; a path guide.yaml does not hold is said in words (\"in Settings, tap General, then About\")"),
+        );
+    }
+    diagnostics
+}

@@ -60,12 +60,26 @@ pub struct Shown {
 }
 
 /// The sentence a fact marker at `marker_start` marks: its line's text before the marker and
-/// after any earlier marker, with a list item's or quote's leading markup left out.
+/// after any earlier fact marker, without the setting markers inside it (readers never see
+/// those) or a list item's or quote's leading markup.
 pub fn marked_sentence(text: &str, marker_start: usize) -> String {
     let line_start = text[..marker_start].rfind('\n').map_or(0, |at| at + 1);
-    let before = &text[line_start..marker_start];
-    let after_marker = before.rfind("-->").map_or(before, |at| &before[at + 3..]);
-    let trimmed = after_marker.trim();
+    let mut before = &text[line_start..marker_start];
+    if let Some(at) = before.rfind("<!-- fact:") {
+        before = before[at..]
+            .find("-->")
+            .map_or("", |end| &before[at + end + 3..]);
+    }
+    let mut sentence = String::with_capacity(before.len());
+    let mut rest = before;
+    while let Some(at) = rest.find("<!--") {
+        sentence.push_str(&rest[..at]);
+        rest = rest[at..]
+            .find("-->")
+            .map_or("", |end| &rest[at + end + 3..]);
+    }
+    sentence.push_str(rest);
+    let trimmed = sentence.trim();
     let trimmed = trimmed
         .trim_start_matches(['-', '*', '+', '>'])
         .trim_start();
