@@ -280,7 +280,10 @@ fn a_changed_quote_is_not_read_since_until_it_is_read_again() {
             && line.contains("changed since it was read against its quotes on 2026-12-01"),
         "{line}"
     );
-    assert!(output.contains("= expected: read: {on: "), "{output}");
+    assert!(
+        output.contains("cargo xtask read "),
+        "the command to read it: {output}"
+    );
     // A claim that changes is not read either; a new fact has never been read.
     common::edit(&tree.path().join("guide.yaml"), |y| {
         format!(
@@ -292,7 +295,7 @@ fn a_changed_quote_is_not_read_since_until_it_is_read_again() {
         output.contains("`claims.new_one` has not been read against its quotes"),
         "{output}"
     );
-    // Reading them again, and writing the record verify gives, clears both.
+    // Reading them again (what `cargo xtask read` records on a yes) clears both.
     common::record_readings(tree.path());
     let (code, output) = common::verify(tree.path(), &["--no-build"]);
     assert_eq!(code, 0, "{output}");
