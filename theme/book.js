@@ -112,6 +112,51 @@
     }
   }
 
+  // A result opens in the reader's own edition. The index holds each answer once (the current
+  // edition's copy); on a page of another edition, a result in any edition's folder is sent to
+  // the same page of the reader's edition when the contents list it, and a result that then
+  // repeats one above it is dropped.
+  const results = document.getElementById("mdbook-searchresults");
+  const here = document.querySelector(".edition-switcher a[aria-current=\"page\"]");
+  if (results && here && here.dataset.editionDir) {
+    const mine = here.dataset.editionDir;
+    const dirs = [...document.querySelectorAll(".edition-switcher a[data-edition-dir]")]
+      .map((link) => link.dataset.editionDir)
+      .filter((dir) => dir !== mine);
+    const inOwnEdition = () => {
+      const pages = new Set(
+        [...document.querySelectorAll("#toc a[href]")].map((link) => new URL(link.href).pathname),
+      );
+      const seen = new Set();
+      for (const item of [...results.children]) {
+        const link = item.querySelector("a[href]");
+        if (!link) {
+          continue;
+        }
+        const url = new URL(link.href);
+        for (const dir of dirs) {
+          const at = url.pathname.lastIndexOf(`/${dir}/`);
+          if (at < 0) {
+            continue;
+          }
+          const mirror = `${url.pathname.slice(0, at)}/${mine}/${url.pathname.slice(at + dir.length + 2)}`;
+          if (pages.has(mirror)) {
+            url.pathname = mirror;
+            link.href = url.href;
+          }
+          break;
+        }
+        const key = url.pathname + url.hash;
+        if (seen.has(key)) {
+          item.remove();
+        } else {
+          seen.add(key);
+        }
+      }
+    };
+    new MutationObserver(inOwnEdition).observe(results, { childList: true });
+  }
+
   toggle.addEventListener("click", onToggle);
   document.addEventListener("keydown", onKey);
   const parameters = new URLSearchParams(location.search);

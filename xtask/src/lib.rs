@@ -31,6 +31,7 @@ pub mod report;
 pub mod reserved_ids;
 pub mod serve;
 pub mod site;
+pub mod search_index;
 pub mod snapshots;
 pub mod snippets;
 pub mod sources;

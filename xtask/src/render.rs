@@ -27,12 +27,26 @@ pub fn build_book(root: &Path, guide: &LoadedGuide) -> Result<PathBuf, Vec<Diagn
             format!("cannot open {}: {error}", root.display()),
         )]
     })?;
+    let search = config.html_config().and_then(|html| html.search);
     let collector = MdBookLog::default();
     let logged = collector.messages.clone();
+    let mut chapters = Vec::new();
     let outcome = tracing::subscriber::with_default(collector, || -> anyhow::Result<PathBuf> {
         let mut book = MDBook::load_with_config(&root, config)?;
         book.with_preprocessor(crate::site::EditionPreprocessor::new(guide));
         book.build()?;
+        for item in book.book.iter() {
+            if let mdbook_driver::book::BookItem::Chapter(chapter) = item {
+                if let Some(path) = &chapter.path {
+                    let mut names = chapter.parent_names.clone();
+                    names.push(chapter.name.clone());
+                    chapters.push(crate::search_index::IndexedChapter {
+                        source: path.clone(),
+                        names,
+                    });
+                }
+            }
+        }
         Ok(book.build_dir_for("html"))
     });
     let mut problems: Vec<Diagnostic> = logged
@@ -46,6 +60,17 @@ pub fn build_book(root: &Path, guide: &LoadedGuide) -> Result<PathBuf, Vec<Diagn
         .collect();
     match outcome {
         Ok(html_dir) if problems.is_empty() => {
+            // Search finds what readers read, in their words (`search_index`).
+            if let Some(search) = search.filter(|s| s.enable) {
+                crate::search_index::write(&html_dir, &search, &chapters, &guide.guide).map_err(
+                    |error| {
+                        vec![Diagnostic::error(
+                            CHECK,
+                            format!("cannot write the search index: {error}"),
+                        )]
+                    },
+                )?;
+            }
             let icons = favicons(&html_dir);
             let redirect = crate::site::root_redirect(&guide.guide, &icons);
             crate::fsutil::write_in(&html_dir, Path::new("index.html"), redirect.as_bytes())

@@ -182,8 +182,9 @@ pub fn page_header(guide: &Guide, pages: &BTreeSet<PathBuf>, page: &Path) -> Str
             ""
         };
         html.push_str(&format!(
-            "<li><a href=\"{href}\"{aria}{legacy}{same_attribute} data-edition=\"{}\">{}</a></li>\n",
+            "<li><a href=\"{href}\"{aria}{legacy}{same_attribute} data-edition=\"{}\" data-edition-dir=\"{}\">{}</a></li>\n",
             escape(&edition.id),
+            escape(&edition.dir),
             escape(&edition.title)
         ));
     }
@@ -324,7 +325,11 @@ pub fn sources_section(guide: &Guide, content: &str, evidence: Option<&str>) -> 
     if cited.is_empty() {
         return String::new();
     }
-    let mut section = String::from("## Sources\n\n");
+    // Collapsed at the foot of the page: the evidence layer, one tap away, out of the search
+    // index (`search_index` leaves out the element with id `sources`).
+    let mut section = String::from(
+        "<details id=\"sources\" class=\"sources\">\n<summary>Sources</summary>\n\n",
+    );
     if let Some(evidence) = evidence {
         section.push_str(&format!(
             "Each fact on this page, with the exact words of its sources: [How we know](<{evidence}>).\n\n"
@@ -347,7 +352,7 @@ pub fn sources_section(guide: &Guide, content: &str, evidence: Option<&str>) -> 
         };
         section.push_str(&line);
     }
-    section.push('\n');
+    section.push_str("\n</details>\n\n");
     section
 }
 

@@ -5,6 +5,7 @@ mod drift;
 mod load;
 mod process;
 mod secrets;
+pub mod search;
 mod site;
 mod sources;
 mod synthetic;
@@ -35,6 +36,8 @@ pub enum Which {
     Drift,
     /// Loading guide.yaml, as it is and with 1,000 and 5,000 synthetic problems
     Load,
+    /// Search in the reader's words: top-3 answers of the reader queries, index bytes (needs Node)
+    Search,
     Urls,
     /// Peak memory on a 5,000-chapter guide and on the real guide, warm verify time, and how
     /// mdBook's renderer scales
@@ -101,6 +104,9 @@ pub fn command(root: &Path, which: Which, console: &mut crate::console::Console<
     }
     if matches!(which, Which::All | Which::Load) {
         rows.extend(load::run(root));
+    }
+    if which == Which::Search {
+        rows.extend(search::run(root, &guide));
     }
     if matches!(which, Which::All | Which::Urls) {
         rows.extend(urls::run());

@@ -55,6 +55,7 @@ impl GuideTree {
             (Ok(yaml), Ok(book)) => {
                 let mut problems = Vec::new();
                 problems.extend(new_issue_problem(&yaml, &book));
+                problems.extend(reader_words_problems(&yaml, &book));
                 let (includes, included) = follow_includes(root, &book.chapters, &mut problems);
                 let snippets =
                     book::read_tree(root, Path::new(SNIPPETS_DIR)).unwrap_or_else(|problem| {
@@ -123,6 +124,55 @@ fn new_issue_problem(yaml: &LoadedGuide, book: &BookTree) -> Option<Diagnostic> 
             .hint(format!("the Tell us link opens {expected}; declare that address, or change git-repository-url in book.toml")),
         None => diagnostic.hint("set [output.html] git-repository-url in book.toml, or remove this entry: the Tell us link is built from the repository address"),
     })
+}
+
+/// Reader words belong to an answer or a page that exists, and say where they were read.
+fn reader_words_problems(yaml: &LoadedGuide, book: &BookTree) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    let spans = yaml_spans::Spans::parse(&yaml.text);
+    let at = |path: &[yaml_spans::Step<'_>]| {
+        spans
+            .as_ref()
+            .and_then(|s| s.scalar(path))
+            .unwrap_or(0..1)
+    };
+    for (target, words) in &yaml.guide.reader_words {
+        let is_problem = yaml.guide.problems.iter().any(|p| &p.id == target);
+        let is_chapter = book.chapter(&book.src_dir.join(target)).is_some();
+        if !is_problem && !is_chapter {
+            let span = yaml
+                .text
+                .find(&format!("\n  {target}:"))
+                .map_or(0..1, |i| i + 3..i + 3 + target.len());
+            found.push(
+                Diagnostic::error(
+                    "yaml",
+                    format!(
+                        "reader_words for `{}`, which is neither a problem id nor a chapter",
+                        crate::escape::terminal(target)
+                    ),
+                )
+                .at_span(load::GUIDE_FILE, &yaml.text, span)
+                .hint("name a problem's id, or a chapter's path under book/ such as current/add-account.md"),
+            );
+        }
+        for (position, word) in words.iter().enumerate() {
+            if let Some(why) = load::web_address_problem(&word.at) {
+                let path = [
+                    yaml_spans::Step::Key("reader_words"),
+                    yaml_spans::Step::Key(target),
+                    yaml_spans::Step::Index(position),
+                    yaml_spans::Step::Key("at"),
+                ];
+                found.push(
+                    Diagnostic::error("yaml", format!("reader words' `at` {why}"))
+                        .at_span(load::GUIDE_FILE, &yaml.text, at(&path))
+                        .hint("give the address of the public page the words were read on"),
+                );
+            }
+        }
+    }
+    found
 }
 
 /// Every directive of the chapters and, as mdBook expands them, of the files they pull in (up

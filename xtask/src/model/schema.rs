@@ -37,6 +37,21 @@ pub struct Guide {
     /// generated into the administrators' chapter, and linked from each such answer.
     #[serde(default)]
     pub admin_checks: Vec<AdminCheck>,
+    /// The words readers use, per answer (a problem id) or page (a chapter's path under the
+    /// book's folder, e.g. `current/add-account.md`): copied from public questions and help
+    /// pages (`at`), never invented. The site's search index finds the answer by them.
+    #[serde(default)]
+    pub reader_words: std::collections::BTreeMap<String, Vec<ReaderWords>>,
+}
+
+/// How a reader put it, and where.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReaderWords {
+    /// The reader's words, as written there (lowercase; contractions and misspellings kept).
+    pub said: String,
+    /// The public page they were read on.
+    pub at: String,
 }
 
 /// Exchange Online as a reader meets it.

@@ -25,7 +25,11 @@ impl Settings {
             Value::Mapping(mapping) => {
                 for (key, child) in mapping {
                     match scalar_text(key) {
-                        Some(key) if key == "facts" || key == "documents" || key == "profile" => {}
+                        Some(key)
+                            if key == "facts"
+                                || key == "documents"
+                                || key == "profile"
+                                || key == "reader_words" => {}
                         Some(key) => flatten(&key, child, &mut values),
                         None => {}
                     }
