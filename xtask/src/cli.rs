@@ -235,7 +235,7 @@ where
                 if let Some(location) = &snapshot.location {
                     let _ = writeln!(
                         console.out,
-                        "snippets: snapshot {} changes with this guide.yaml",
+                        "snippets: snapshot {} no longer matches what guide.yaml generates",
                         location.file.display()
                     );
                 }

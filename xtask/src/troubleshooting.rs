@@ -21,9 +21,22 @@ pub const MESSAGES_PAGE: &str = "messages.md";
 /// The chapter (in the first edition) that holds the administrators' checks.
 pub const ADMIN_PAGE: &str = "administrators.md";
 
-/// The answers of one edition, grouped by kind, in the YAML's order.
+/// The mark after a menu path that no page names for the edition; the page says what it means
+/// once, at the top, never inside a step.
+pub const UNCONFIRMED_MARK: &str = "†";
+
+/// The answers of one edition: first a list of every problem by group (a tap opens a group, a
+/// second tap the answer), then the answers, grouped by kind, in the YAML's order.
 pub fn answers(guide: &Guide, edition: &Edition) -> String {
     let mut out = format!("{HEADER}\n");
+    write_problem_list(&mut out, guide);
+    if answers_use_unconfirmed_menus(guide, edition) {
+        let _ = writeln!(
+            out,
+            "\nA menu marked {UNCONFIRMED_MARK} is not yet confirmed for {}: if yours differs, look for the same words nearby, and tell us with the link at the foot of the page.",
+            md(&edition.ios)
+        );
+    }
     for kind in &guide.problem_kinds {
         let problems: Vec<&Problem> = guide
             .problems
@@ -45,6 +58,55 @@ pub fn answers(guide: &Guide, edition: &Edition) -> String {
         }
     }
     out
+}
+
+/// Every problem's title, by group: on a phone the page opens on this list, and each group
+/// unfolds to its problems, each a link to its answer below.
+fn write_problem_list(out: &mut String, guide: &Guide) {
+    let _ = writeln!(out, "\n**Find your problem:** tap what you see.\n");
+    for kind in &guide.problem_kinds {
+        let problems: Vec<&Problem> = guide
+            .problems
+            .iter()
+            .filter(|p| p.kind == kind.id)
+            .collect();
+        if problems.is_empty() {
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "<details class=\"problem-list\">\n<summary>{} ({})</summary>\n",
+            escape::html(&kind.title),
+            problems.len()
+        );
+        for problem in problems {
+            let _ = writeln!(out, "- [{}](#{})", md(&problem.title), problem.id);
+        }
+        let _ = writeln!(out, "\n</details>\n");
+    }
+}
+
+/// Whether any answer `edition` gives prints a menu no page names for it.
+fn answers_use_unconfirmed_menus(guide: &Guide, edition: &Edition) -> bool {
+    guide
+        .problems
+        .iter()
+        .filter(|problem| answer_here(edition, problem))
+        .flat_map(|problem| &problem.steps)
+        .filter_map(|step| step.menu.as_deref().and_then(|m| edition.menu(m)))
+        .any(|(_, key)| fact_for(guide, &key).is_some_and(|fact| fact.unsourced.is_some()))
+}
+
+/// A short link to the evidence page's entry for `key`'s fact: who says it, in their words.
+fn how_we_know(guide: &Guide, key: &str, text: &str) -> String {
+    match fact_for(guide, key) {
+        Some(fact) => format!(
+            "[{text}](../{}#{})",
+            crate::evidence::EVIDENCE_PAGE,
+            crate::evidence::anchor(fact)
+        ),
+        None => String::new(),
+    }
 }
 
 /// Whether `edition` answers `problem` itself: the editions readers follow always do; a legacy
@@ -81,8 +143,9 @@ fn write_answer(out: &mut String, guide: &Guide, edition: &Edition, problem: &Pr
     }
     let _ = writeln!(
         out,
-        "\n**Why:** {}<!-- fact: problems.{id}.cause -->",
-        md(&problem.cause)
+        "\n**Why:** {}<!-- fact: problems.{id}.cause --> {}",
+        md(&problem.cause),
+        how_we_know(guide, &format!("problems.{id}.cause"), "How we know")
     );
     let who = match problem.fixed_by {
         FixedBy::Reader => "you can do this yourself",
@@ -130,19 +193,16 @@ fn write_step(
             md(&path.join(MENU_SEPARATOR))
         );
         if fact_for(guide, &key).is_some_and(|fact| fact.unsourced.is_some()) {
-            let _ = write!(
-                out,
-                " (no page we could read ties this menu to {}: if yours differs, tell us with the link at the foot of this page)",
-                md(&edition.ios)
-            );
+            out.push_str(UNCONFIRMED_MARK);
         }
         out.push_str(". ");
     }
+    let key = format!("problems.{}.steps.{number}.text", problem.id);
     let _ = write!(
         out,
-        "{}<!-- fact: problems.{}.steps.{number}.text -->",
+        "{}<!-- fact: {key} --> <small>{}</small>",
         md(&step.text),
-        problem.id
+        how_we_know(guide, &key, "how we know")
     );
     if let Some(other) = step
         .see
