@@ -769,3 +769,160 @@ async fn no_payload_from_guide_yaml_or_book_toml_runs_in_chromium() {
     }
     browser.quit().await;
 }
+
+/// The phone budget of the reader's pages at 390 px (one screen is 844 px tall): the start page
+/// shows its three ways in on the first screen, the set-up page is at most five screens, and
+/// Troubleshooting opens on its list of problems, whose every group fits in two screens when
+/// open. The heights are printed, for the record.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_reader_pages_fit_a_phone() {
+    let Some(mut session) = session(Engine::Chromium).await else {
+        return;
+    };
+    let site = session.site.clone();
+    let browser = &mut session.browser;
+    const SCREEN: f64 = 844.0;
+    for (page, most_screens) in [
+        ("current/index.html", 4.0),
+        ("current/add-account.html", 5.0),
+        ("ios-14-17/add-account.html", 5.0),
+        ("current/test-sync.html", 4.0),
+    ] {
+        browser.open(&format!("{site}/{page}"), PHONE).await;
+        browser.wait_for(page, "document.readyState === 'complete'").await;
+        // The chapter itself, from the top of the page to the end of its text (the contents and
+        // the footer that follow it are the same on every page).
+        let heights = browser
+            .script("const main = document.querySelector('main'); return [main.getBoundingClientRect().bottom + window.scrollY, document.documentElement.scrollHeight];")
+            .await;
+        let height = heights[0].as_f64().unwrap();
+        println!(
+            "{page}: {height} px to the end of the chapter ({:.1} screens); {} px with the contents and footer",
+            height / SCREEN,
+            heights[1]
+        );
+        assert!(height / SCREEN <= most_screens, "{page}: {height} px");
+    }
+    // The three ways in, above the fold of the start page.
+    browser.open(&format!("{site}/current/index.html"), PHONE).await;
+    browser.wait_for("start", "document.readyState === 'complete'").await;
+    let ways = browser
+        .script(
+            "return ['add-account.html', 'troubleshooting.html', 'messages.html'].map(href => {\n\
+               const link = document.querySelector(`main a[href=\"${href}\"]`);\n\
+               return link ? link.getBoundingClientRect().bottom : null; });",
+        )
+        .await;
+    for bottom in ways.as_array().unwrap() {
+        let bottom = bottom.as_f64().expect("each way in is a link on the start page");
+        assert!(bottom <= SCREEN, "a way in is below the first screen: {ways}");
+    }
+    // Troubleshooting: the list of problems starts on the first screen; opening every group
+    // shows all answers' links within two screens of scrolling from the list's top.
+    browser.open(&format!("{site}/current/troubleshooting.html"), PHONE).await;
+    browser.wait_for("answers", "document.readyState === 'complete'").await;
+    let list = browser
+        .script(
+            "const lists = [...document.querySelectorAll('details.problem-list')];\n\
+             const top = lists[0].getBoundingClientRect().top;\n\
+             lists.forEach(d => d.open = true);\n\
+             const bottom = lists[lists.length - 1].getBoundingClientRect().bottom;\n\
+             const links = lists.flatMap(d => [...d.querySelectorAll('a[href^=\"#\"]')]);\n\
+             const answers = links.filter(a => document.getElementById(a.getAttribute('href').slice(1)));\n\
+             return [top, bottom - top, links.length, answers.length];",
+        )
+        .await;
+    let values: Vec<f64> = list.as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect();
+    println!("troubleshooting list: top {} px, {} px open, {} links", values[0], values[1], values[2]);
+    assert!(values[0] < SCREEN, "the list starts on the first screen: {list}");
+    assert!(values[1] <= 3.0 * SCREEN, "every group open fits in about three screens: {list}");
+    assert!(values[2] >= 30.0 && values[2] == values[3], "every problem is listed and each link lands: {list}");
+}
+
+/// Every answer links to its evidence, and the link lands on a fact of the evidence page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_answer_links_to_how_we_know() {
+    let Some(mut session) = session(Engine::Chromium).await else {
+        return;
+    };
+    let site = session.site.clone();
+    let browser = &mut session.browser;
+    browser.open(&format!("{site}/current/troubleshooting.html"), DESKTOP).await;
+    browser.wait_for("answers", "document.readyState === 'complete'").await;
+    let missing = browser
+        .script(
+            "return [...document.querySelectorAll('main h3[id]')]\n\
+               .filter(h => !document.querySelector(`details.problem-list a[href=\"#${h.id}\"]`) ? false : true)\n\
+               .filter(h => {\n\
+                 let node = h.nextElementSibling; let found = false;\n\
+                 while (node && node.tagName !== 'H3' && node.tagName !== 'H2') {\n\
+                   if (node.querySelector('a[href*=\"evidence.html#fact-\"]')) { found = true; }\n\
+                   node = node.nextElementSibling;\n\
+                 }\n\
+                 return !found; }).map(h => h.id);",
+        )
+        .await;
+    assert_eq!(missing, json!([]), "answers without a How we know link");
+    let href = browser
+        .script("return document.querySelector('a[href*=\"evidence.html#fact-\"]').getAttribute('href');")
+        .await;
+    let href = href.as_str().unwrap().to_string();
+    browser.open(&format!("{site}/current/{href}"), DESKTOP).await;
+    let landed = browser
+        .script("return document.getElementById(decodeURIComponent(location.hash.slice(1))) !== null;")
+        .await;
+    assert_eq!(landed, json!(true), "{href}");
+}
+
+/// The reader queries of `tests/search/reader-queries.yaml`, typed into the site's search box
+/// as a reader would: at least nine in ten find their answer in the top three; a result in
+/// another edition opens in the reader's own; Sources never come up.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reader_queries_find_their_answer_in_the_top_three() {
+    let Some(mut session) = session(Engine::Chromium).await else {
+        return;
+    };
+    let site = session.site.clone();
+    let browser = &mut session.browser;
+    let list = xtask::bench::search::read_queries(&xtask::project_root()).unwrap();
+    assert!(list.queries.len() >= 40, "at least 40 reader queries");
+    browser.open(&format!("{site}/current/index.html"), PHONE).await;
+    browser.wait_for("start", "document.readyState === 'complete'").await;
+    let toggle = browser.find("#mdbook-search-toggle").await;
+    browser.click(&toggle).await;
+    let search = browser.find("#mdbook-searchbar").await;
+    let mut misses = Vec::new();
+    for query in &list.queries {
+        browser.script("const box = document.getElementById('mdbook-searchbar'); box.value = ''; return true;").await;
+        browser.type_into(&search, &query.query).await;
+        browser
+            .wait_for(
+                &query.query,
+                "document.getElementById('mdbook-searchresults').children.length > 0 || document.getElementById('mdbook-searchresults-header').textContent.includes('No search results')",
+            )
+            .await;
+        let top: Vec<String> = browser
+            .script("return [...document.querySelectorAll('#mdbook-searchresults a')].slice(0, 3).map(a => { const u = new URL(a.href); return u.pathname.split('/').slice(-2).join('/') + u.hash; });")
+            .await
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().trim_start_matches('/').to_string())
+            .collect();
+        assert!(!top.iter().any(|url| url.ends_with("#sources")), "{}: {top:?}", query.query);
+        if !top.iter().any(|url| xtask::bench::search::answers(url, &query.expect)) {
+            misses.push(format!("{} → {top:?}", query.query));
+        }
+    }
+    let rate = 1.0 - misses.len() as f64 / list.queries.len() as f64;
+    println!("top-3 hit rate in Chromium: {:.0}%", rate * 100.0);
+    assert!(rate >= 0.9, "{:.0}%: {misses:#?}", rate * 100.0);
+
+    // A reader on an iOS 14 to 17 page lands in that edition.
+    browser.open(&format!("{site}/ios-14-17/index.html"), PHONE).await;
+    browser.wait_for("14-17", "document.readyState === 'complete'").await;
+    let hrefs = search_results(browser, "cannot get mail").await;
+    let first = hrefs[0].as_str().unwrap();
+    assert!(first.contains("ios-14-17/troubleshooting.html"), "{hrefs}");
+    assert!(first.ends_with("#cannot-get-mail"), "{hrefs}");
+}

@@ -100,16 +100,18 @@ fn show(tree: &GuideTree, fact: &Fact, shown: &[Shown], out: &mut dyn Write) {
     let t = crate::escape::terminal;
     let settings = &tree.yaml.settings;
     let _ = writeln!(out, "Fact: {}", t(&fact.keys.join(", ")));
-    match &fact.claim {
-        Some(claim) => {
-            let _ = writeln!(out, "\nThe claim:\n  {}", t(claim));
-        }
-        None => {
-            let _ = writeln!(out, "\nThe values the guide shows:");
-            for key in &fact.keys {
-                let value = settings.get(key).unwrap_or("(no such setting)");
-                let _ = writeln!(out, "  {key}: {}", t(value));
-            }
+    if let Some(claim) = &fact.claim {
+        let _ = writeln!(out, "\nThe claim:\n  {}", t(claim));
+    }
+    let values: Vec<(&String, &str)> = fact
+        .keys
+        .iter()
+        .filter_map(|key| settings.get(key).map(|value| (key, value)))
+        .collect();
+    if !values.is_empty() {
+        let _ = writeln!(out, "\nThe values the guide shows:");
+        for (key, value) in values {
+            let _ = writeln!(out, "  {key}: {}", t(value));
         }
     }
     let _ = writeln!(out, "\nWhat readers read, marked with it:");
