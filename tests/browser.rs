@@ -789,7 +789,9 @@ async fn the_reader_pages_fit_a_phone() {
         ("current/test-sync.html", 4.0),
     ] {
         browser.open(&format!("{site}/{page}"), PHONE).await;
-        browser.wait_for(page, "document.readyState === 'complete'").await;
+        browser
+            .wait_for(page, "document.readyState === 'complete'")
+            .await;
         // The chapter itself, from the top of the page to the end of its text (the contents and
         // the footer that follow it are the same on every page).
         let heights = browser
@@ -801,11 +803,19 @@ async fn the_reader_pages_fit_a_phone() {
             height / SCREEN,
             heights[1]
         );
+        let parts = browser
+            .script("const sum = sel => [...document.querySelectorAll(sel)].reduce((t, e) => t + e.getBoundingClientRect().height, 0); return {figures: sum('main figure'), tables: sum('main table'), quotes: sum('main blockquote'), ol: sum('main ol'), switcher: sum('main nav.edition-switcher'), details: sum('main details')};")
+            .await;
+        println!("  {parts}");
         assert!(height / SCREEN <= most_screens, "{page}: {height} px");
     }
     // The three ways in, above the fold of the start page.
-    browser.open(&format!("{site}/current/index.html"), PHONE).await;
-    browser.wait_for("start", "document.readyState === 'complete'").await;
+    browser
+        .open(&format!("{site}/current/index.html"), PHONE)
+        .await;
+    browser
+        .wait_for("start", "document.readyState === 'complete'")
+        .await;
     let ways = browser
         .script(
             "return ['add-account.html', 'troubleshooting.html', 'messages.html'].map(href => {\n\
@@ -814,13 +824,22 @@ async fn the_reader_pages_fit_a_phone() {
         )
         .await;
     for bottom in ways.as_array().unwrap() {
-        let bottom = bottom.as_f64().expect("each way in is a link on the start page");
-        assert!(bottom <= SCREEN, "a way in is below the first screen: {ways}");
+        let bottom = bottom
+            .as_f64()
+            .expect("each way in is a link on the start page");
+        assert!(
+            bottom <= SCREEN,
+            "a way in is below the first screen: {ways}"
+        );
     }
     // Troubleshooting: the list of problems starts on the first screen; opening every group
     // shows all answers' links within two screens of scrolling from the list's top.
-    browser.open(&format!("{site}/current/troubleshooting.html"), PHONE).await;
-    browser.wait_for("answers", "document.readyState === 'complete'").await;
+    browser
+        .open(&format!("{site}/current/troubleshooting.html"), PHONE)
+        .await;
+    browser
+        .wait_for("answers", "document.readyState === 'complete'")
+        .await;
     let list = browser
         .script(
             "const lists = [...document.querySelectorAll('details.problem-list')];\n\
@@ -832,11 +851,28 @@ async fn the_reader_pages_fit_a_phone() {
              return [top, bottom - top, links.length, answers.length];",
         )
         .await;
-    let values: Vec<f64> = list.as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect();
-    println!("troubleshooting list: top {} px, {} px open, {} links", values[0], values[1], values[2]);
-    assert!(values[0] < SCREEN, "the list starts on the first screen: {list}");
-    assert!(values[1] <= 3.0 * SCREEN, "every group open fits in about three screens: {list}");
-    assert!(values[2] >= 30.0 && values[2] == values[3], "every problem is listed and each link lands: {list}");
+    let values: Vec<f64> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    println!(
+        "troubleshooting list: top {} px, {} px open, {} links",
+        values[0], values[1], values[2]
+    );
+    assert!(
+        values[0] < SCREEN,
+        "the list starts on the first screen: {list}"
+    );
+    assert!(
+        values[1] <= 3.0 * SCREEN,
+        "every group open fits in about three screens: {list}"
+    );
+    assert!(
+        values[2] >= 30.0 && values[2] == values[3],
+        "every problem is listed and each link lands: {list}"
+    );
 }
 
 /// Every answer links to its evidence, and the link lands on a fact of the evidence page.
@@ -847,8 +883,12 @@ async fn every_answer_links_to_how_we_know() {
     };
     let site = session.site.clone();
     let browser = &mut session.browser;
-    browser.open(&format!("{site}/current/troubleshooting.html"), DESKTOP).await;
-    browser.wait_for("answers", "document.readyState === 'complete'").await;
+    browser
+        .open(&format!("{site}/current/troubleshooting.html"), DESKTOP)
+        .await;
+    browser
+        .wait_for("answers", "document.readyState === 'complete'")
+        .await;
     let missing = browser
         .script(
             "return [...document.querySelectorAll('main h3[id]')]\n\
@@ -867,9 +907,13 @@ async fn every_answer_links_to_how_we_know() {
         .script("return document.querySelector('a[href*=\"evidence.html#fact-\"]').getAttribute('href');")
         .await;
     let href = href.as_str().unwrap().to_string();
-    browser.open(&format!("{site}/current/{href}"), DESKTOP).await;
+    browser
+        .open(&format!("{site}/current/{href}"), DESKTOP)
+        .await;
     let landed = browser
-        .script("return document.getElementById(decodeURIComponent(location.hash.slice(1))) !== null;")
+        .script(
+            "return document.getElementById(decodeURIComponent(location.hash.slice(1))) !== null;",
+        )
         .await;
     assert_eq!(landed, json!(true), "{href}");
 }
@@ -886,8 +930,12 @@ async fn reader_queries_find_their_answer_in_the_top_three() {
     let browser = &mut session.browser;
     let list = xtask::bench::search::read_queries(&xtask::project_root()).unwrap();
     assert!(list.queries.len() >= 40, "at least 40 reader queries");
-    browser.open(&format!("{site}/current/index.html"), PHONE).await;
-    browser.wait_for("start", "document.readyState === 'complete'").await;
+    browser
+        .open(&format!("{site}/current/index.html"), PHONE)
+        .await;
+    browser
+        .wait_for("start", "document.readyState === 'complete'")
+        .await;
     let toggle = browser.find("#mdbook-search-toggle").await;
     browser.click(&toggle).await;
     let search = browser.find("#mdbook-searchbar").await;
@@ -909,8 +957,15 @@ async fn reader_queries_find_their_answer_in_the_top_three() {
             .iter()
             .map(|v| v.as_str().unwrap().trim_start_matches('/').to_string())
             .collect();
-        assert!(!top.iter().any(|url| url.ends_with("#sources")), "{}: {top:?}", query.query);
-        if !top.iter().any(|url| xtask::bench::search::answers(url, &query.expect)) {
+        assert!(
+            !top.iter().any(|url| url.ends_with("#sources")),
+            "{}: {top:?}",
+            query.query
+        );
+        if !top
+            .iter()
+            .any(|url| xtask::bench::search::answers(url, &query.expect))
+        {
             misses.push(format!("{} → {top:?}", query.query));
         }
     }
@@ -919,8 +974,12 @@ async fn reader_queries_find_their_answer_in_the_top_three() {
     assert!(rate >= 0.9, "{:.0}%: {misses:#?}", rate * 100.0);
 
     // A reader on an iOS 14 to 17 page lands in that edition.
-    browser.open(&format!("{site}/ios-14-17/index.html"), PHONE).await;
-    browser.wait_for("14-17", "document.readyState === 'complete'").await;
+    browser
+        .open(&format!("{site}/ios-14-17/index.html"), PHONE)
+        .await;
+    browser
+        .wait_for("14-17", "document.readyState === 'complete'")
+        .await;
     let hrefs = search_results(browser, "cannot get mail").await;
     let first = hrefs[0].as_str().unwrap();
     assert!(first.contains("ios-14-17/troubleshooting.html"), "{hrefs}");

@@ -42,8 +42,9 @@ fn pictures_state_the_action_and_never_invent_rows() {
     assert_eq!(alts[3], "Tap Sign In");
     assert_eq!(alts[5], "Turn on Calendars");
     let first = &pictures(current)[0].svg;
-    // The rows around the one to tap are "…": only the YAML's words are drawn.
-    assert!(first.contains(">…</text>"));
+    // Compact: the row to tap is the only row, and no status bar; only the YAML's words are drawn.
+    assert_eq!(first.matches("<rect class=\"k\"").count(), 1, "{first}");
+    assert!(!first.contains("9:41"));
     for word in ["General", "Wi-Fi", "Bluetooth", "Configure Manually"] {
         assert!(!first.contains(word), "{word} is not in guide.yaml's path");
     }

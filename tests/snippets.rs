@@ -213,7 +213,9 @@ fn a_rename_is_reported_once_per_file_snapshots_included() {
     let (code, printed) = common::xtask(&["snippets", "--root", root.to_str().unwrap()]);
     assert_eq!(code, 0, "{printed}");
     assert!(
-        printed.contains("snapshot tests/snapshots/troubleshooting__problems_current.snap no longer matches"),
+        printed.contains(
+            "snapshot tests/snapshots/troubleshooting__problems_current.snap no longer matches"
+        ),
         "{printed}"
     );
     assert!(printed.contains("snapshot(s) to review"), "{printed}");

@@ -77,14 +77,11 @@ fn layout(step: &Step, screen: &str) -> (Vec<String>, String, Vec<Row>, String) 
         }
         trail.extend(menu[..menu.len() - 1].iter().cloned());
         let title = trail.pop().unwrap_or_else(|| screen.to_string());
-        let rows = vec![
-            Row::Elided,
-            Row::Menu {
-                label: target.clone(),
-                marked: true,
-            },
-            Row::Elided,
-        ];
+        // Compact: the row to tap alone, not the rows around it that the YAML does not name.
+        let rows = vec![Row::Menu {
+            label: target.clone(),
+            marked: true,
+        }];
         return (trail, title, rows, format!("Tap {target}"));
     }
     if !step.enter.is_empty() {
@@ -108,13 +105,9 @@ fn layout(step: &Step, screen: &str) -> (Vec<String>, String, Vec<Row>, String) 
         );
     }
     if let Some(button) = &step.tap {
-        let rows = vec![
-            Row::Elided,
-            Row::Button {
-                label: button.clone(),
-            },
-            Row::Elided,
-        ];
+        let rows = vec![Row::Button {
+            label: button.clone(),
+        }];
         return (
             Vec::new(),
             screen.to_string(),
@@ -123,11 +116,13 @@ fn layout(step: &Step, screen: &str) -> (Vec<String>, String, Vec<Row>, String) 
         );
     }
     if !step.turn_on.is_empty() {
-        let mut rows = vec![Row::Elided];
-        rows.extend(step.turn_on.iter().map(|label| Row::Switch {
-            label: label.clone(),
-        }));
-        rows.push(Row::Elided);
+        let rows: Vec<Row> = step
+            .turn_on
+            .iter()
+            .map(|label| Row::Switch {
+                label: label.clone(),
+            })
+            .collect();
         let switches: Vec<&str> = step.turn_on.iter().map(String::as_str).collect();
         return (
             Vec::new(),
@@ -168,7 +163,9 @@ const STYLE: &str = ".cs{--cs-screen:#f2f2f7;--cs-row:#fff;--cs-text:#1c1c1e;--c
 .cs .v{fill:var(--cs-mark)}.cs .o{fill:var(--cs-on)}.cs .h{fill:none;stroke:var(--cs-muted);stroke-width:2}";
 
 fn draw(number: usize, trail: &[String], title: &str, rows: &[Row], alt: &str) -> String {
-    let top = if trail.is_empty() { 58 } else { 76 };
+    // No status bar: a phone's clock and battery say nothing about the step, and on a phone
+    // every line of a drawing is a line of scrolling.
+    let top = if trail.is_empty() { 36 } else { 54 };
     let height = top + 16 + ROW * rows.len() as u32 + 16;
     let width = WIDTH - 2 * MARGIN;
     let mut svg = String::new();
@@ -181,9 +178,7 @@ fn draw(number: usize, trail: &[String], title: &str, rows: &[Row], alt: &str) -
         svg,
         "<rect class=\"s\" width=\"{WIDTH}\" height=\"{height}\" rx=\"18\"/>"
     );
-    // The status bar: a drawing's clock and battery, nothing more.
-    let _ = writeln!(svg, "<text x=\"{}\" y=\"20\" class=\"m\">9:41</text><rect class=\"h\" x=\"{}\" y=\"10\" width=\"22\" height=\"11\" rx=\"3\"/>", MARGIN + 8, WIDTH - MARGIN - 30);
-    let mut y = 48;
+    let mut y = 26;
     if !trail.is_empty() {
         let _ = writeln!(
             svg,

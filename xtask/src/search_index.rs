@@ -39,7 +39,9 @@ pub struct IndexedChapter {
 
 /// Elements whose text is not the chapter's: the switcher, the Sources list, the footer,
 /// drawings, scripts.
-const SKIPPED: &[&str] = &["nav", "footer", "figure", "svg", "script", "style", "template"];
+const SKIPPED: &[&str] = &[
+    "nav", "footer", "figure", "svg", "script", "style", "template",
+];
 
 /// One section of a page: from a heading with an id to the next.
 #[derive(Debug, Default)]
@@ -241,12 +243,7 @@ pub fn write(
             doc_urls.push(doc_url);
             index.add_doc(
                 &doc_ref,
-                [
-                    title,
-                    body,
-                    breadcrumbs.join(" » "),
-                    collapse(&words),
-                ],
+                [title, body, breadcrumbs.join(" » "), collapse(&words)],
             );
         }
     }

@@ -327,9 +327,8 @@ pub fn sources_section(guide: &Guide, content: &str, evidence: Option<&str>) -> 
     }
     // Collapsed at the foot of the page: the evidence layer, one tap away, out of the search
     // index (`search_index` leaves out the element with id `sources`).
-    let mut section = String::from(
-        "<details id=\"sources\" class=\"sources\">\n<summary>Sources</summary>\n\n",
-    );
+    let mut section =
+        String::from("<details id=\"sources\" class=\"sources\">\n<summary>Sources</summary>\n\n");
     if let Some(evidence) = evidence {
         section.push_str(&format!(
             "Each fact on this page, with the exact words of its sources: [How we know](<{evidence}>).\n\n"

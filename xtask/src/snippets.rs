@@ -89,11 +89,8 @@ fn write_figure(
 ) {
     let indent = " ".repeat(format!("{number}. ").len());
     let what = match edition.status {
-        EditionStatus::Current => "A drawing of the screen, not a screenshot".to_string(),
-        EditionStatus::Legacy => {
-            "A drawing of the 2018 screen (legacy: this no longer works), not a screenshot"
-                .to_string()
-        }
+        EditionStatus::Current => "Drawing".to_string(),
+        EditionStatus::Legacy => "Drawing of the 2018 screen (this no longer works)".to_string(),
     };
     let _ = writeln!(out, "\n{indent}<figure class=\"step-picture\">");
     for line in picture
@@ -122,8 +119,8 @@ fn write_step(out: &mut String, number: usize, key: &str, step: &Step) {
         );
     }
     if !step.enter.is_empty() {
-        let _ = writeln!(out, "\n{indent}| Field | What to type |");
-        let _ = writeln!(out, "{indent}| --- | --- |");
+        // A list, not a table: on a phone a two-column table wraps every cell.
+        out.push('\n');
         for (position, entry) in step.enter.iter().enumerate() {
             let what = match (&entry.value, &entry.hint) {
                 (Some(value), Some(hint)) => format!(
@@ -142,7 +139,7 @@ fn write_step(out: &mut String, number: usize, key: &str, step: &Step) {
                 (None, Some(hint)) => format!("*{}*", md(hint)),
                 (None, None) => "*leave as it is*".to_string(),
             };
-            let _ = writeln!(out, "{indent}| {} | {what} |", md(&entry.field));
+            let _ = writeln!(out, "{indent}- **{}**: {what}", md(&entry.field));
         }
     }
     if let Some(note) = &step.note {
@@ -157,10 +154,20 @@ fn write_step(out: &mut String, number: usize, key: &str, step: &Step) {
 pub fn settings_table(guide: &Guide, edition: &Edition) -> String {
     let key = format!("editions.{}", edition.id);
     let service = &guide.service;
-    let mut out = format!("{HEADER}\n\n| What | Setting | Source |\n| --- | --- | --- |\n");
+    // Two columns a phone can show; each row's evidence is one tap away, on the evidence page.
+    let mut out = format!("{HEADER}\n\n| What | Setting |\n| --- | --- |\n");
     let mut row = |what: &str, setting: String, fact: Option<&str>| {
-        let source = fact.map_or("—".to_string(), |fact| source_cell(guide, fact));
-        let _ = writeln!(out, "| {what} | {setting} | {source} |");
+        let evidence = fact
+            .and_then(|key| crate::model::facts::fact_for(guide, key))
+            .map(|fact| {
+                format!(
+                    " <small>[how we know](../{}#{})</small>",
+                    crate::evidence::EVIDENCE_PAGE,
+                    crate::evidence::anchor(fact)
+                )
+            })
+            .unwrap_or_default();
+        let _ = writeln!(out, "| {what} | {setting}{evidence} |");
     };
     row(
         "Your iPhone",
@@ -220,28 +227,6 @@ pub fn settings_table(guide: &Guide, edition: &Edition) -> String {
         None,
     );
     out
-}
-
-/// A link to the best source of `key`, or a note that it has none.
-fn source_cell(guide: &Guide, key: &str) -> String {
-    let Some(source) = crate::model::facts::best_source(guide, key) else {
-        return "*no source found yet*".to_string();
-    };
-    match crate::model::facts::cited(guide, source) {
-        Some(cited) => {
-            let title = md(&cited.title);
-            let second_hand = if cited.secondary {
-                " (second-hand)"
-            } else {
-                ""
-            };
-            match cited.url {
-                Some(url) => format!("[{title}](<{url}>){second_hand}"),
-                None => format!("{title}{second_hand}"),
-            }
-        }
-        None => "*no source found yet*".to_string(),
-    }
 }
 
 /// True for a file this command writes: markdown that starts with its header, or a step

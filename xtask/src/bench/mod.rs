@@ -4,8 +4,8 @@
 mod drift;
 mod load;
 mod process;
-mod secrets;
 pub mod search;
+mod secrets;
 mod site;
 mod sources;
 mod synthetic;

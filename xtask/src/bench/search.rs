@@ -62,7 +62,9 @@ pub fn run_queries(
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|error| format!("cannot run node (scripts/install-test-browsers installs it): {error}"))?;
+        .map_err(|error| {
+            format!("cannot run node (scripts/install-test-browsers installs it): {error}")
+        })?;
     child
         .stdin
         .take()

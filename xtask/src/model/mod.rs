@@ -130,12 +130,8 @@ fn new_issue_problem(yaml: &LoadedGuide, book: &BookTree) -> Option<Diagnostic> 
 fn reader_words_problems(yaml: &LoadedGuide, book: &BookTree) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     let spans = yaml_spans::Spans::parse(&yaml.text);
-    let at = |path: &[yaml_spans::Step<'_>]| {
-        spans
-            .as_ref()
-            .and_then(|s| s.scalar(path))
-            .unwrap_or(0..1)
-    };
+    let at =
+        |path: &[yaml_spans::Step<'_>]| spans.as_ref().and_then(|s| s.scalar(path)).unwrap_or(0..1);
     for (target, words) in &yaml.guide.reader_words {
         let is_problem = yaml.guide.problems.iter().any(|p| &p.id == target);
         let is_chapter = book.chapter(&book.src_dir.join(target)).is_some();
