@@ -126,10 +126,10 @@ impl TokenSink for Sections {
                     _ => self.text(" "),
                 }
             }
-            Token::CharacterTokens(text) => {
-                if *self.in_content.borrow() && self.skipping.borrow().is_none() {
-                    self.text(&text);
-                }
+            Token::CharacterTokens(text)
+                if *self.in_content.borrow() && self.skipping.borrow().is_none() =>
+            {
+                self.text(&text);
             }
             _ => {}
         }
@@ -164,6 +164,15 @@ fn sections_of(html: &str, split_level: u8) -> Vec<Section> {
     tokenizer.end();
     let Tokenizer { sink, .. } = tokenizer;
     sink.sections.into_inner()
+}
+
+/// The text a reader reads on a built page: the chapter, without the switcher, the Sources list,
+/// the footer or the drawings (what search indexes, and what `bench readability` scores).
+pub fn reader_text(html: &str) -> String {
+    sections_of(html, 6)
+        .into_iter()
+        .map(|s| format!("{}\n{}\n", s.heading, s.body))
+        .collect()
 }
 
 /// mdBook's tokenizer for the index: whitespace and hyphens split words.
@@ -306,8 +315,10 @@ fn to_json(
         // What readers say weighs like a heading: it names the problem in their words.
         ("words", search.boost_title),
     ] {
-        let mut options = SearchOptionsField::default();
-        options.boost = Some(boost);
+        let options = SearchOptionsField {
+            boost: Some(boost),
+            ..SearchOptionsField::default()
+        };
         fields.insert(field.to_string(), options);
     }
     let document = SearchIndex {

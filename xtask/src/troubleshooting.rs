@@ -97,6 +97,43 @@ fn answers_use_unconfirmed_menus(guide: &Guide, edition: &Edition) -> bool {
         .any(|(_, key)| fact_for(guide, &key).is_some_and(|fact| fact.unsourced.is_some()))
 }
 
+/// Terms an answer may use, and their entry in the glossary: the first use in each answer links
+/// there, so a reader who does not know the word is one tap from a plain explanation.
+const GLOSSARY_TERMS: &[(&str, &str)] = &[
+    ("Exchange ActiveSync", "exchange-activesync"),
+    ("Basic authentication", "basic-authentication"),
+    ("modern authentication", "modern-authentication"),
+    ("Exchange Online", "exchange-online"),
+    ("MFA", "mfa-multi-factor-authentication"),
+];
+
+/// `text` (markdown, already escaped) with the first use of each glossary term in `seen`'s
+/// answer made a link to its entry.
+fn link_terms(text: &str, seen: &mut Vec<&'static str>) -> String {
+    let mut out = text.to_string();
+    for (term, anchor) in GLOSSARY_TERMS {
+        if seen.contains(term) {
+            continue;
+        }
+        let Some(at) = out.find(term) else { continue };
+        // Whole words only, and never inside a link already made.
+        let before = out[..at].chars().last();
+        let after = out[at + term.len()..].chars().next();
+        if before.is_some_and(char::is_alphanumeric) || after.is_some_and(char::is_alphanumeric) {
+            continue;
+        }
+        if out[..at].matches('[').count() > out[..at].matches(']').count() {
+            continue;
+        }
+        out.replace_range(
+            at..at + term.len(),
+            &format!("[{term}](../glossary.md#{anchor})"),
+        );
+        seen.push(term);
+    }
+    out
+}
+
 /// A short link to the evidence page's entry for `key`'s fact: who says it, in their words.
 fn how_we_know(guide: &Guide, key: &str, text: &str) -> String {
     match fact_for(guide, key) {
@@ -141,10 +178,11 @@ fn write_answer(out: &mut String, guide: &Guide, edition: &Edition, problem: &Pr
             );
         }
     }
+    let mut seen = Vec::new();
     let _ = writeln!(
         out,
         "\n**Why:** {}<!-- fact: problems.{id}.cause --> {}",
-        md(&problem.cause),
+        link_terms(&md(&problem.cause), &mut seen),
         how_we_know(guide, &format!("problems.{id}.cause"), "How we know")
     );
     let who = match problem.fixed_by {
@@ -154,7 +192,7 @@ fn write_answer(out: &mut String, guide: &Guide, edition: &Edition, problem: &Pr
     };
     let _ = writeln!(out, "\n**What to do** ({who}):\n");
     for (position, step) in problem.steps.iter().enumerate() {
-        write_step(out, guide, edition, problem, position, step);
+        write_step(out, guide, edition, problem, position, step, &mut seen);
     }
     if let Some(tell) = &problem.tell_it {
         let _ = write!(out, "\n**Tell your IT team:** “{}”", md(tell));
@@ -183,6 +221,7 @@ fn write_step(
     problem: &Problem,
     position: usize,
     step: &FixStep,
+    seen: &mut Vec<&'static str>,
 ) {
     let number = position + 1;
     let _ = write!(out, "{number}. ");
@@ -201,7 +240,7 @@ fn write_step(
     let _ = write!(
         out,
         "{}<!-- fact: {key} --> <small>{}</small>",
-        md(&step.text),
+        link_terms(&md(&step.text), seen),
         how_we_know(guide, &key, "how we know")
     );
     if let Some(other) = step

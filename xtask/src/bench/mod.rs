@@ -4,6 +4,7 @@
 mod drift;
 mod load;
 mod process;
+mod readability;
 pub mod search;
 mod secrets;
 mod site;
@@ -36,6 +37,8 @@ pub enum Which {
     Drift,
     /// Loading guide.yaml, as it is and with 1,000 and 5,000 synthetic problems
     Load,
+    /// How easy the reader's pages are to read (Flesch reading ease per page)
+    Readability,
     /// Search in the reader's words: top-3 answers of the reader queries, index bytes (needs Node)
     Search,
     Urls,
@@ -104,6 +107,9 @@ pub fn command(root: &Path, which: Which, console: &mut crate::console::Console<
     }
     if matches!(which, Which::All | Which::Load) {
         rows.extend(load::run(root));
+    }
+    if which == Which::Readability {
+        rows.extend(readability::run(root, &guide));
     }
     if which == Which::Search {
         rows.extend(search::run(root, &guide));
