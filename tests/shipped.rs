@@ -75,6 +75,20 @@ fn an_include_inside_a_code_block_or_raw_html_is_refused() {
 }
 
 #[test]
+fn a_directive_inside_a_line_of_text_or_a_link_is_refused() {
+    for written in [
+        "See [this]({{#include ../guide.yaml}}) now.\n",
+        "Some words {{#include ../guide.yaml}} more words.\n",
+    ] {
+        let tree = copy_of_repository_guide();
+        let root = tree.path();
+        edit(&root.join("book/mac.md"), |text| format!("{text}\n{written}"));
+        let line = line_of(root, "book/mac.md", "{{#include ../guide.yaml");
+        assert_refused_at(root, "book/mac.md", line, "a line of text");
+    }
+}
+
+#[test]
 fn an_escaped_directive_in_code_is_text_and_passes() {
     let tree = copy_of_repository_guide();
     let root = tree.path();

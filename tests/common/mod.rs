@@ -127,8 +127,9 @@ pub const PAYLOAD: &str = " <img src=x onerror=\"window.pwned=1\"> [x](javascrip
 
 /// The fields of guide.yaml that are validated rather than free text (ids, addresses, dates,
 /// enumerations, paths): a payload there is refused at load, which `tests/untrusted.rs` checks.
-pub const STRUCTURED_FIELDS: [&str; 23] = [
+pub const STRUCTURED_FIELDS: [&str; 24] = [
     "id",
+    "at",
     "dir",
     "url",
     "redirect_to",

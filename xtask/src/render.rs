@@ -34,7 +34,18 @@ pub fn build_book(root: &Path, guide: &LoadedGuide) -> Result<PathBuf, Vec<Diagn
     let outcome = tracing::subscriber::with_default(collector, || -> anyhow::Result<PathBuf> {
         let mut book = MDBook::load_with_config(&root, config)?;
         book.with_preprocessor(crate::site::EditionPreprocessor::new(guide));
-        book.build()?;
+        // mdBook panics on some broken HTML (an include pasted into an attribute): a finding,
+        // not a crash of the tool.
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| book.build())).map_err(
+            |panic| {
+                let why = panic
+                    .downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_string()))
+                    .unwrap_or_else(|| "no message".to_string());
+                anyhow::anyhow!("mdBook stopped while rendering: {why}")
+            },
+        )??;
         for item in book.book.iter() {
             if let mdbook_driver::book::BookItem::Chapter(chapter) = item {
                 if let Some(path) = &chapter.path {

@@ -80,17 +80,26 @@ pub fn directives_in_code(tree: &GuideTree) -> Vec<Diagnostic> {
             inside.push((range, what));
         }
         for directive in directives {
-            let Some((_, what)) = inside
+            let line_start = file.text[..directive.start].rfind('\n').map_or(0, |at| at + 1);
+            let line_end = file.text[directive.end..]
+                .find('\n')
+                .map_or(file.text.len(), |at| directive.end + at);
+            let alone = file.text[line_start..directive.start].trim().is_empty()
+                && file.text[directive.end..line_end].trim().is_empty();
+            let found = inside
                 .iter()
                 .find(|(range, _)| range.start <= directive.start && directive.end <= range.end)
-            else {
+                .map(|(_, what)| *what);
+            let Some(what) = found.or((!alone).then_some("a line of text")) else {
                 continue;
             };
+            let message = if found.is_some() {
+                format!("a directive inside {what}: mdBook pastes the file's text there before the markdown is read, so that text can end it and run as HTML")
+            } else {
+                "a directive inside a line of text: mdBook pastes the file's text there before the markdown is read, so that text can end a link or an attribute and run as HTML".to_string()
+            };
             diagnostics.push(
-                Diagnostic::error(
-                    CHECK,
-                    format!("a directive inside {what}: mdBook pastes the file's text there before the markdown is read, so that text can end the {what} and run as HTML"),
-                )
+                Diagnostic::error(CHECK, message)
                 .at_span(&file.path, &file.text, directive.clone())
                 .hint("put the directive on a line of its own, outside code and HTML; to show it as text, escape it: \\{{#include …}}"),
             );
