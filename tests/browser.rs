@@ -300,10 +300,7 @@ async fn reader_walk(engine: Engine) {
                 "{name}: {page}: {figure}"
             );
             assert!(
-                figure["caption"]
-                    .as_str()
-                    .unwrap()
-                    .starts_with("Drawing"),
+                figure["caption"].as_str().unwrap().starts_with("Drawing"),
                 "{name}: {page}: {figure}"
             );
             assert_eq!(
@@ -487,7 +484,9 @@ async fn axe_finds_no_wcag_violation_on_any_page_in_either_theme_at_either_width
 /// Marks every control a reader can reach (visible links, buttons, fields) with its place, so
 /// the walk below can tell which it reached; returns how many there are.
 const MARK_CONTROLS: &str = "const controls = Array.from(document.querySelectorAll('a[href], button, select, input, textarea, summary, [tabindex]:not([tabindex=\"-1\"])'))\n\
-    .filter(el => !el.disabled && el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden');\n\
+    .filter(el => !el.disabled && el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden')\n\
+    // What a folded <details> holds is not on the page until it unfolds; its summary is.\n\
+    .filter(el => { const closed = el.closest('details:not([open])'); return !closed || (el.tagName === 'SUMMARY' && el.parentElement === closed); });\n\
     controls.forEach((el, index) => el.dataset.control = index);\n\
     return controls.map(el => el.tagName.toLowerCase() + ' ' + (el.textContent || el.id).trim().slice(0, 40));";
 

@@ -111,7 +111,10 @@ fn drift_inside_a_generated_snippet_is_reported_once_at_the_snippet_line() {
         .filter(|l| l.starts_with("snippets/current/steps.md") && !l.contains("error[secrets]"))
         .collect();
     let text = std::fs::read_to_string(tree.path().join("snippets/current/steps.md")).unwrap();
-    let line = text[..text.find("you@contoso.co`").unwrap()].matches('\n').count() + 1;
+    let line = text[..text.find("you@contoso.co`").unwrap()]
+        .matches('\n')
+        .count()
+        + 1;
     assert_eq!(
         lines,
         [format!("snippets/current/steps.md:{line}:1: error[snippets]: this snippet differs from what guide.yaml generates")],

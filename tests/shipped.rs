@@ -82,7 +82,9 @@ fn a_directive_inside_a_line_of_text_or_a_link_is_refused() {
     ] {
         let tree = copy_of_repository_guide();
         let root = tree.path();
-        edit(&root.join("book/mac.md"), |text| format!("{text}\n{written}"));
+        edit(&root.join("book/mac.md"), |text| {
+            format!("{text}\n{written}")
+        });
         let line = line_of(root, "book/mac.md", "{{#include ../guide.yaml");
         assert_refused_at(root, "book/mac.md", line, "a line of text");
     }

@@ -107,18 +107,18 @@ fn the_switcher_links_to_the_same_page_or_the_edition_start() {
     let (_tree, html) = built_repository_guide();
     // A page every edition has: the same page, marked so that the switcher keeps the anchor.
     let page = read(&html, "current/troubleshooting.html");
-    assert!(page.contains(r#"<a href="../current/troubleshooting.html" aria-current="page" data-same-page="" data-edition="current">"#), "{page}");
+    assert!(page.contains(r#"<a href="../current/troubleshooting.html" aria-current="page" data-same-page="" data-edition="current" data-edition-dir="current">"#), "{page}");
     assert!(page.contains(
-        r#"<a href="../ios-14-17/troubleshooting.html" data-same-page="" data-edition="ios-14-17">"#
+        r#"<a href="../ios-14-17/troubleshooting.html" data-same-page="" data-edition="ios-14-17" data-edition-dir="ios-14-17">"#
     ));
     assert!(page.contains(
-        r#"<a href="../legacy-2018/troubleshooting.html" class="legacy" data-same-page="" data-edition="legacy-2018">"#
+        r#"<a href="../legacy-2018/troubleshooting.html" class="legacy" data-same-page="" data-edition="legacy-2018" data-edition-dir="legacy-2018">"#
     ));
     // A page only the current edition has: the other editions' start pages, not marked.
     let page = read(&html, "current/administrators.html");
-    assert!(page.contains(r#"<a href="../ios-14-17/index.html" data-edition="ios-14-17">"#));
+    assert!(page.contains(r#"<a href="../ios-14-17/index.html" data-edition="ios-14-17" data-edition-dir="ios-14-17">"#));
     assert!(page.contains(
-        r#"<a href="../legacy-2018/index.html" class="legacy" data-edition="legacy-2018">"#
+        r#"<a href="../legacy-2018/index.html" class="legacy" data-edition="legacy-2018" data-edition-dir="legacy-2018">"#
     ));
 }
 

@@ -611,7 +611,9 @@ fn stamp_checks_every_fact_and_unknown_keys_are_errors() {
 fn the_rendered_sources_section_of_a_page() {
     let (_tree, html_dir) = common::built_repository_guide();
     let page = std::fs::read_to_string(html_dir.join("legacy-2018/app-password.html")).unwrap();
-    let start = page.find("<h2 id=\"sources\"").expect("a Sources section");
+    let start = page
+        .find("<details id=\"sources\"")
+        .expect("a Sources section, folded");
     let end = page[start..].find("</ul>").unwrap() + start + "</ul>".len();
     insta::assert_snapshot!(
         "legacy_app_password_sources_html",

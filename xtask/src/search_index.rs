@@ -141,6 +141,9 @@ impl Sections {
     fn text(&self, text: &str) {
         let mut sections = self.sections.borrow_mut();
         if sections.is_empty() {
+            if text.trim().is_empty() {
+                return;
+            }
             sections.push(Section::default());
         }
         let section = sections.last_mut().expect("one section at least");

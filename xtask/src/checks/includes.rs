@@ -80,7 +80,9 @@ pub fn directives_in_code(tree: &GuideTree) -> Vec<Diagnostic> {
             inside.push((range, what));
         }
         for directive in directives {
-            let line_start = file.text[..directive.start].rfind('\n').map_or(0, |at| at + 1);
+            let line_start = file.text[..directive.start]
+                .rfind('\n')
+                .map_or(0, |at| at + 1);
             let line_end = file.text[directive.end..]
                 .find('\n')
                 .map_or(file.text.len(), |at| directive.end + at);
