@@ -61,7 +61,7 @@ fn in_bounds(text: &str, span: &std::ops::Range<usize>) -> bool {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 2_000, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(2_000, 500), ..ProptestConfig::default() })]
 
     #[test]
     fn the_extractor_never_panics_and_spans_stay_in_the_text(text in markdown_like()) {
@@ -145,10 +145,17 @@ fn mutated(yaml: String) -> impl Strategy<Value = String> {
 /// `.github/workflows/deep-tests.yml`). The small fixture guide, with every kind of value the
 /// schema has, takes 1,000 on every run.
 fn repository_cases() -> u32 {
+    cases(1_000, 32)
+}
+
+/// `deep` cases in the weekly deep run (`CALSYNC_DEEP_PROPERTIES=1`), `everyday` on every run:
+/// enough to keep each property's reach (every kind of input it generates is drawn many times)
+/// within the minute and a half a contributor waits before a commit.
+fn cases(deep: u32, everyday: u32) -> u32 {
     if std::env::var_os("CALSYNC_DEEP_PROPERTIES").is_some() {
-        1_000
+        deep
     } else {
-        48
+        everyday
     }
 }
 
@@ -165,7 +172,7 @@ fn errors_point_into_the_file(yaml: &str) -> Result<(), TestCaseError> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 1_000, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(1_000, 400), ..ProptestConfig::default() })]
 
     #[test]
     fn a_damaged_fixture_guide_never_panics_and_errors_point_into_the_file(
