@@ -769,6 +769,14 @@ async fn no_payload_from_guide_yaml_or_book_toml_runs_in_chromium() {
     browser.quit().await;
 }
 
+/// Opens `url` at `size` and waits until the page has loaded.
+async fn open_page(browser: &mut Browser, url: &str, size: (u32, u32)) {
+    browser.open(url, size).await;
+    browser
+        .wait_for(url, "document.readyState === 'complete'")
+        .await;
+}
+
 /// The phone budget of the reader's pages at 390 px (one screen is 844 px tall): the start page
 /// shows its three ways in on the first screen, the set-up page is at most five screens, and
 /// Troubleshooting opens on its list of problems, whose every group fits in two screens when
@@ -787,10 +795,7 @@ async fn the_reader_pages_fit_a_phone() {
         ("ios-14-17/add-account.html", 5.0),
         ("current/test-sync.html", 4.0),
     ] {
-        browser.open(&format!("{site}/{page}"), PHONE).await;
-        browser
-            .wait_for(page, "document.readyState === 'complete'")
-            .await;
+        open_page(browser, &format!("{site}/{page}"), PHONE).await;
         // The chapter itself, from the top of the page to the end of its text (the contents and
         // the footer that follow it are the same on every page).
         let heights = browser
@@ -809,12 +814,7 @@ async fn the_reader_pages_fit_a_phone() {
         assert!(height / SCREEN <= most_screens, "{page}: {height} px");
     }
     // The three ways in, above the fold of the start page.
-    browser
-        .open(&format!("{site}/current/index.html"), PHONE)
-        .await;
-    browser
-        .wait_for("start", "document.readyState === 'complete'")
-        .await;
+    open_page(browser, &format!("{site}/current/index.html"), PHONE).await;
     let ways = browser
         .script(
             "return ['add-account.html', 'troubleshooting.html', 'messages.html'].map(href => {\n\
@@ -833,12 +833,12 @@ async fn the_reader_pages_fit_a_phone() {
     }
     // Troubleshooting: the list of problems starts on the first screen; opening every group
     // shows all answers' links within two screens of scrolling from the list's top.
-    browser
-        .open(&format!("{site}/current/troubleshooting.html"), PHONE)
-        .await;
-    browser
-        .wait_for("answers", "document.readyState === 'complete'")
-        .await;
+    open_page(
+        browser,
+        &format!("{site}/current/troubleshooting.html"),
+        PHONE,
+    )
+    .await;
     let list = browser
         .script(
             "const lists = [...document.querySelectorAll('details.problem-list')];\n\
@@ -882,12 +882,12 @@ async fn every_answer_links_to_how_we_know() {
     };
     let site = session.site.clone();
     let browser = &mut session.browser;
-    browser
-        .open(&format!("{site}/current/troubleshooting.html"), DESKTOP)
-        .await;
-    browser
-        .wait_for("answers", "document.readyState === 'complete'")
-        .await;
+    open_page(
+        browser,
+        &format!("{site}/current/troubleshooting.html"),
+        DESKTOP,
+    )
+    .await;
     let missing = browser
         .script(
             "return [...document.querySelectorAll('main h3[id]')]\n\
@@ -929,12 +929,7 @@ async fn reader_queries_find_their_answer_in_the_top_three() {
     let browser = &mut session.browser;
     let list = xtask::bench::search::read_queries(&xtask::project_root()).unwrap();
     assert!(list.queries.len() >= 40, "at least 40 reader queries");
-    browser
-        .open(&format!("{site}/current/index.html"), PHONE)
-        .await;
-    browser
-        .wait_for("start", "document.readyState === 'complete'")
-        .await;
+    open_page(browser, &format!("{site}/current/index.html"), PHONE).await;
     let toggle = browser.find("#mdbook-search-toggle").await;
     browser.click(&toggle).await;
     let search = browser.find("#mdbook-searchbar").await;
@@ -973,12 +968,7 @@ async fn reader_queries_find_their_answer_in_the_top_three() {
     assert!(rate >= 0.9, "{:.0}%: {misses:#?}", rate * 100.0);
 
     // A reader on an iOS 14 to 17 page lands in that edition.
-    browser
-        .open(&format!("{site}/ios-14-17/index.html"), PHONE)
-        .await;
-    browser
-        .wait_for("14-17", "document.readyState === 'complete'")
-        .await;
+    open_page(browser, &format!("{site}/ios-14-17/index.html"), PHONE).await;
     let hrefs = search_results(browser, "cannot get mail").await;
     let first = hrefs[0].as_str().unwrap();
     assert!(first.contains("ios-14-17/troubleshooting.html"), "{hrefs}");

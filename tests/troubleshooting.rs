@@ -15,20 +15,7 @@ use xtask::troubleshooting::{answer_here, answers, messages};
 
 #[test]
 fn every_edition_has_snapshotted_answers_and_index() {
-    assert_snapshots_of("troubleshooting");
-}
-
-/// The snapshots of this file, from the one list `verify` also reads (`xtask::snapshots`).
-fn assert_snapshots_of(test: &str) {
-    let guide = repository_guide();
-    let mut count = 0;
-    for snapshot in xtask::snapshots::of_guide(&guide) {
-        if snapshot.test == test {
-            insta::assert_snapshot!(snapshot.name, snapshot.contents);
-            count += 1;
-        }
-    }
-    assert!(count > 0, "no snapshot for {test}");
+    assert_snapshots_of!("troubleshooting");
 }
 
 #[test]

@@ -223,3 +223,21 @@ pub async fn serve_get(
 pub fn record_readings(root: &Path) {
     xtask::reading::record_all_for_tests(root, xtask::dates::today()).expect("readings recorded");
 }
+
+/// Asserts, as insta snapshots of the calling test file, every entry of `xtask::snapshots` (the
+/// one list `verify` also reads) that belongs to test file `$test`. A macro, so that insta names
+/// the snapshots after the calling file.
+#[macro_export]
+macro_rules! assert_snapshots_of {
+    ($test:expr) => {{
+        let guide = $crate::common::repository_guide();
+        let mut count = 0;
+        for snapshot in xtask::snapshots::of_guide(&guide) {
+            if snapshot.test == $test {
+                insta::assert_snapshot!(snapshot.name, snapshot.contents);
+                count += 1;
+            }
+        }
+        assert!(count > 0, "no snapshot for {}", $test);
+    }};
+}

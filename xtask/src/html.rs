@@ -174,11 +174,18 @@ impl TokenSink for Collector {
 }
 
 fn tokenize(html: &str, keep: Keep) -> Collector {
-    let collector = Collector {
-        keep,
-        ..Collector::default()
-    };
-    let tokenizer = Tokenizer::new(collector, TokenizerOpts::default());
+    run(
+        Collector {
+            keep,
+            ..Collector::default()
+        },
+        html,
+    )
+}
+
+/// Feeds the whole of `html` through html5ever's tokenizer into `sink`, and hands it back.
+pub fn run<S: TokenSink>(sink: S, html: &str) -> S {
+    let tokenizer = Tokenizer::new(sink, TokenizerOpts::default());
     let input = BufferQueue::default();
     input.push_back(StrTendril::from(html));
     let _ = tokenizer.feed(&input);
@@ -498,13 +505,7 @@ fn attribute_name(attribute: &html5ever::Attribute) -> String {
 
 /// Every element of a built page, in order (see [`PageSink`] for how text elements are read).
 pub fn page_elements(html: &str) -> Vec<Element> {
-    let tokenizer = Tokenizer::new(PageSink::default(), TokenizerOpts::default());
-    let input = BufferQueue::default();
-    input.push_back(StrTendril::from(html));
-    let _ = tokenizer.feed(&input);
-    tokenizer.end();
-    let Tokenizer { sink, .. } = tokenizer;
-    sink.elements.into_inner()
+    run(PageSink::default(), html).elements.into_inner()
 }
 
 /// The text a reader sees: tags and hidden elements removed, entities decoded, blocks on

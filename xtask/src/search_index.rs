@@ -16,11 +16,8 @@ use std::path::{Path, PathBuf};
 
 use elasticlunr::config::{SearchBool, SearchOptions, SearchOptionsField};
 use elasticlunr::IndexBuilder;
-use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::states::RawKind;
-use html5ever::tokenizer::{
-    BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
-};
+use html5ever::tokenizer::{TagKind, Token, TokenSink, TokenSinkResult};
 use serde::Serialize;
 
 use crate::model::schema::Guide;
@@ -160,13 +157,7 @@ fn sections_of(html: &str, split_level: u8) -> Vec<Section> {
         split_level,
         ..Sections::default()
     };
-    let tokenizer = Tokenizer::new(sink, TokenizerOpts::default());
-    let input = BufferQueue::default();
-    input.push_back(StrTendril::from(html));
-    let _ = tokenizer.feed(&input);
-    tokenizer.end();
-    let Tokenizer { sink, .. } = tokenizer;
-    sink.sections.into_inner()
+    crate::html::run(sink, html).sections.into_inner()
 }
 
 /// The text a reader reads on a built page: the chapter, without the switcher, the Sources list,

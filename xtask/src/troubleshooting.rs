@@ -38,11 +38,7 @@ pub fn answers(guide: &Guide, edition: &Edition) -> String {
         );
     }
     for kind in &guide.problem_kinds {
-        let problems: Vec<&Problem> = guide
-            .problems
-            .iter()
-            .filter(|p| p.kind == kind.id)
-            .collect();
+        let problems = problems_of(guide, &kind.id);
         if problems.is_empty() {
             continue;
         }
@@ -60,16 +56,17 @@ pub fn answers(guide: &Guide, edition: &Edition) -> String {
     out
 }
 
+/// The problems of one kind, in the YAML's order.
+fn problems_of<'g>(guide: &'g Guide, kind: &str) -> Vec<&'g Problem> {
+    guide.problems.iter().filter(|p| p.kind == kind).collect()
+}
+
 /// Every problem's title, by group: on a phone the page opens on this list, and each group
 /// unfolds to its problems, each a link to its answer below.
 fn write_problem_list(out: &mut String, guide: &Guide) {
     let _ = writeln!(out, "\n**Find your problem:** tap what you see.\n");
     for kind in &guide.problem_kinds {
-        let problems: Vec<&Problem> = guide
-            .problems
-            .iter()
-            .filter(|p| p.kind == kind.id)
-            .collect();
+        let problems = problems_of(guide, &kind.id);
         if problems.is_empty() {
             continue;
         }
