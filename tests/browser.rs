@@ -439,6 +439,14 @@ async fn axe_finds_no_wcag_violation_on_any_page_in_either_theme_at_either_width
     let pages = reader_pages(&html_dir);
     let mut violations = Vec::new();
     let mut checked = 0;
+    // axe-core is given to every new page by the browser itself, once, rather than sent with
+    // each of the hundred runs (half a megabyte each time).
+    browser
+        .devtools(
+            "Page.addScriptToEvaluateOnNewDocument",
+            json!({ "source": axe }),
+        )
+        .await;
     for scheme in ["light", "dark"] {
         browser.prefer_color_scheme(scheme).await;
         for (width, height) in [PHONE, DESKTOP] {
@@ -449,9 +457,6 @@ async fn axe_finds_no_wcag_violation_on_any_page_in_either_theme_at_either_width
                 let found = browser
                     .script_async(
                         "const done = arguments[arguments.length - 1];\n\
-                         const script = document.createElement('script');\n\
-                         script.textContent = arguments[0];\n\
-                         document.head.append(script);\n\
                          axe.run(document, {\n\
                            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa']},\n\
                            resultTypes: ['violations'],\n\
@@ -459,7 +464,7 @@ async fn axe_finds_no_wcag_violation_on_any_page_in_either_theme_at_either_width
                            result => done(result.violations.map(v => v.id + ' (' + v.impact + '): ' + v.help + ' at ' +\n\
                              v.nodes.map(n => n.target.join(' ')).join(', '))),\n\
                            error => done(['axe-core failed: ' + error]));",
-                        json!(axe),
+                        json!(null),
                     )
                     .await;
                 checked += 1;
@@ -917,9 +922,10 @@ async fn every_answer_links_to_how_we_know() {
     assert_eq!(landed, json!(true), "{href}");
 }
 
-/// The reader queries of `tests/search/reader-queries.yaml`, typed into the site's search box
-/// as a reader would: at least nine in ten find their answer in the top three; a result in
-/// another edition opens in the reader's own; Sources never come up.
+/// Reader queries of `tests/search/reader-queries.yaml`, typed into the site's search box as a
+/// reader would (every third of the list: the whole list is run against the same index and
+/// search script in `tests/search.rs`): at least nine in ten find their answer in the top
+/// three; a result in another edition opens in the reader's own; Sources never come up.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reader_queries_find_their_answer_in_the_top_three() {
     let Some(mut session) = session(Engine::Chromium).await else {
@@ -934,7 +940,8 @@ async fn reader_queries_find_their_answer_in_the_top_three() {
     browser.click(&toggle).await;
     let search = browser.find("#mdbook-searchbar").await;
     let mut misses = Vec::new();
-    for query in &list.queries {
+    let typed: Vec<_> = list.queries.iter().step_by(3).collect();
+    for query in &typed {
         browser.script("const box = document.getElementById('mdbook-searchbar'); box.value = ''; return true;").await;
         browser.type_into(&search, &query.query).await;
         browser
@@ -963,7 +970,7 @@ async fn reader_queries_find_their_answer_in_the_top_three() {
             misses.push(format!("{} → {top:?}", query.query));
         }
     }
-    let rate = 1.0 - misses.len() as f64 / list.queries.len() as f64;
+    let rate = 1.0 - misses.len() as f64 / typed.len() as f64;
     println!("top-3 hit rate in Chromium: {:.0}%", rate * 100.0);
     assert!(rate >= 0.9, "{:.0}%: {misses:#?}", rate * 100.0);
 
