@@ -375,7 +375,7 @@ fn the_built_pages_check_refuses_script_handlers_and_embedded_documents() {
         ("<iframe src=\"https://example.com/\"></iframe>", "`<iframe>`"),
         ("<embed src=\"https://example.com/x.swf\">", "`<embed>`"),
         ("<form action=\"https://example.com/\"><input></form>", "`<form>`"),
-        ("<form id=\"mdbook-searchbar-outer\" action=\"https://example.com/\"></form>", "`<form>`"),
+        ("<form id=\"mdbook-searchbar-outer\" action=\"https://example.com/\"></form>", "belongs to the theme"),
         ("<base href=\"https://example.com/\">", "`<base>`"),
         ("<meta http-equiv=\"refresh\" content=\"0; url=https://example.com/\">", "`<meta http-equiv>`"),
         ("<script src=\"https://example.com/toc.js\"></script>", "a script the theme did not write"),
@@ -385,13 +385,17 @@ fn the_built_pages_check_refuses_script_handlers_and_embedded_documents() {
         ("<style><p title=\"</style><img src=x onerror=alert(1)>\"></p></style>", "event handler"),
         ("<svg><style><img src=x onerror=alert(1)></style></svg>", "event handler"),
         ("<math><mi><script>window.pwned=1</script></mi></math>", "a script the theme did not write"),
+        ("<svg><set attributeName=\"onclick\" to=\"alert(1)\"/></svg>", "an animation that sets an event handler"),
+        ("<svg><a><animate attributeName=\"href\" from=\"#\" to=\"https://example.com/\"/></a></svg>", "an animation that sets an event handler or an address"),
+        ("<h2 id=\"toc-list\">Contents</h2>", "belongs to the theme"),
+        ("<img id=\"search\" alt=\"\">", "belongs to the theme"),
+        ("<form id=\"calsync\"></form>", "belongs to the theme"),
     ];
     for (html_text, words) in hostile {
         let page = BuiltPage {
             path: mac.path.clone(),
-            text: mac
-                .text
-                .replacen("</main>", &format!("{html_text}</main>"), 1),
+            // Inside the chapter's content, where a chapter's own HTML lands.
+            text: mac.text.replacen("</h1>", &format!("</h1>{html_text}"), 1),
         };
         let found = check(&tree, &allowed, Path::new("target/book"), &[page]);
         assert!(

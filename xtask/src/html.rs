@@ -317,6 +317,9 @@ pub struct Element {
     pub script: String,
     /// Inside `<main>`: the chapter's own content in every theme.
     pub in_main: bool,
+    /// Inside the element with id `mdbook-content`: what the chapter (and the site's
+    /// preprocessor) wrote, as opposed to the theme's template.
+    pub in_content: bool,
 }
 
 /// Collects every start tag of a built page, and each script's text.
@@ -331,6 +334,8 @@ struct PageSink {
     elements: RefCell<Vec<Element>>,
     in_script: RefCell<bool>,
     main_depth: RefCell<usize>,
+    /// The open elements since `#mdbook-content` opened (0: outside it).
+    content_depth: RefCell<usize>,
     /// Open `<svg>` and `<math>` elements, and open integration points inside them
     /// (`<foreignObject>`, `<desc>`, `<title>`, MathML's text elements) where HTML rules return.
     foreign: RefCell<Vec<&'static str>>,
@@ -407,6 +412,19 @@ impl TokenSink for PageSink {
                 if name == "main" && !tag.self_closing {
                     *self.main_depth.borrow_mut() += 1;
                 }
+                let in_content = *self.content_depth.borrow() > 0;
+                let opens = !tag.self_closing && !VOID.contains(&name.as_str());
+                if in_content && opens {
+                    *self.content_depth.borrow_mut() += 1;
+                }
+                if !in_content
+                    && tag
+                        .attrs
+                        .iter()
+                        .any(|a| &*a.name.local == "id" && &*a.value == "mdbook-content")
+                {
+                    *self.content_depth.borrow_mut() = 1;
+                }
                 self.elements.borrow_mut().push(Element {
                     tag: StartTag {
                         name: name.clone(),
@@ -419,6 +437,7 @@ impl TokenSink for PageSink {
                     },
                     script: String::new(),
                     in_main: *self.main_depth.borrow() > 0,
+                    in_content,
                 });
                 if tag.self_closing {
                     return TokenSinkResult::Continue;
@@ -464,6 +483,12 @@ impl TokenSink for PageSink {
                 if &*tag.name == "main" {
                     let mut depth = self.main_depth.borrow_mut();
                     *depth = depth.saturating_sub(1);
+                }
+                {
+                    let mut depth = self.content_depth.borrow_mut();
+                    if *depth > 0 && !VOID.contains(&&*tag.name) {
+                        *depth -= 1;
+                    }
                 }
                 if &*tag.name == "script" {
                     *self.in_script.borrow_mut() = false;

@@ -28,9 +28,25 @@ pub const THEME_IDS: &[&str] = &[
 /// (`calsync-`) and the evidence page's anchors (`fact-`).
 pub const RESERVED_PREFIXES: &[&str] = &["mdbook-", "calsync-", "fact-"];
 
+/// Names the theme's scripts and mdBook's search script read as globals (`window.search`,
+/// `window.calsync`, `path_to_root`): an element with such an id is a global of the same name
+/// until the script assigns it ("DOM clobbering"), so no element of a chapter may take one.
+pub const SCRIPT_GLOBALS: &[&str] = &["search", "calsync", "path_to_root", "elasticlunr"];
+
 /// True when a generated id may not be `id`.
 pub fn is_reserved(id: &str) -> bool {
-    THEME_IDS.contains(&id) || RESERVED_PREFIXES.iter().any(|p| id.starts_with(p))
+    THEME_IDS.contains(&id)
+        || SCRIPT_GLOBALS.contains(&id)
+        || RESERVED_PREFIXES.iter().any(|p| id.starts_with(p))
+}
+
+/// True when no element of a chapter's own content may have the id `id`: the theme's elements
+/// and the scripts' globals. (`sources` and `fact-…` are the site's own generated content.)
+pub fn is_theme_owned(id: &str) -> bool {
+    (THEME_IDS.contains(&id) && id != "sources")
+        || SCRIPT_GLOBALS.contains(&id)
+        || id.starts_with("mdbook-")
+        || id.starts_with("calsync-")
 }
 
 #[cfg(test)]

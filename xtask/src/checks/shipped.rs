@@ -250,6 +250,29 @@ fn refusal(
             .find(|(n, _)| n == wanted)
             .map(|(_, v)| v.as_str())
     };
+    // An SVG animation can set an attribute: an event handler, or an address.
+    if matches!(
+        name,
+        "set" | "animate" | "animatetransform" | "animatemotion"
+    ) {
+        if let Some(target) = attribute("attributename") {
+            let target = target.trim().to_ascii_lowercase();
+            if target.starts_with("on") || target.ends_with("href") {
+                return Some((
+                    format!("`<{name} attributeName=\"{target}\">`: an animation that sets an event handler or an address"),
+                    format!("<{name}"),
+                ));
+            }
+        }
+    }
+    if element.in_content {
+        if let Some(id) = attribute("id").filter(|id| crate::reserved_ids::is_theme_owned(id)) {
+            return Some((
+                format!("the id `{}` belongs to the theme or its scripts: an element of the chapter with it takes the theme's place (a script writes into it, or it stands in for a global)", crate::escape::terminal(id)),
+                id.to_string(),
+            ));
+        }
+    }
     for (attribute_name, value) in &tag.attributes {
         if attribute_name.starts_with("on") {
             return Some((
