@@ -18,7 +18,7 @@ pub fn build(root: &Path, console: &mut Console<'_>) -> u8 {
     match crate::render::build_book(root, &tree.yaml) {
         Ok(html_dir) => {
             // What is published is checked as built, like verify does.
-            let shipped = crate::verify::shipped_outcome(&tree, &html_dir);
+            let shipped = crate::checks::shipped::outcome(&tree, &html_dir);
             if !shipped.diagnostics.is_empty() {
                 print_all(console.out, &shipped.diagnostics, console.colour);
                 return exit::FINDINGS;

@@ -48,6 +48,13 @@ pub fn anchor(fact: &Fact) -> String {
     format!("fact-{slug}")
 }
 
+/// A markdown link, from a page one folder below the book's root (an edition's page), to the
+/// evidence page's entry for the fact that covers `key`; `None` when no fact covers it.
+pub fn link_from_edition(guide: &Guide, key: &str, text: &str) -> Option<String> {
+    let fact = facts::fact_for(guide, key)?;
+    Some(format!("[{text}](../{EVIDENCE_PAGE}#{})", anchor(fact)))
+}
+
 /// What a fact says, as a reader meets it: a claim's sentence, or the distinct values of its
 /// settings (a menu path shown by two keys reads once).
 fn statement(fact: &Fact, settings: &Settings) -> String {

@@ -48,6 +48,25 @@ pub fn parser(text: &str, flavour: Flavour) -> Parser<'_> {
     mdbook_markdown::new_cmark_parser(text, &options)
 }
 
+/// Where a markdown file holds code (spans and blocks) or raw HTML: byte ranges, each with what
+/// it is ("a code span", "a code block", "raw HTML"). Text there is not prose: mdBook pastes
+/// directives into it unread, and a menu path in it is an example.
+pub fn code_and_html(text: &str, flavour: Flavour) -> Vec<(std::ops::Range<usize>, &'static str)> {
+    use pulldown_cmark::{Event, Tag};
+    parser(text, flavour)
+        .into_offset_iter()
+        .filter_map(|(event, range)| {
+            let what = match event {
+                Event::Code(_) => "a code span",
+                Event::Start(Tag::CodeBlock(_)) => "a code block",
+                Event::Html(_) | Event::InlineHtml(_) => "raw HTML",
+                _ => return None,
+            };
+            Some((range, what))
+        })
+        .collect()
+}
+
 /// True when `target` names another site (has a URL scheme) rather than a file of the book.
 pub fn is_external(target: &str) -> bool {
     match target.split_once(':') {

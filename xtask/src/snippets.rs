@@ -158,14 +158,8 @@ pub fn settings_table(guide: &Guide, edition: &Edition) -> String {
     let mut out = format!("{HEADER}\n\n| What | Setting |\n| --- | --- |\n");
     let mut row = |what: &str, setting: String, fact: Option<&str>| {
         let evidence = fact
-            .and_then(|key| crate::model::facts::fact_for(guide, key))
-            .map(|fact| {
-                format!(
-                    " <small>[how we know](../{}#{})</small>",
-                    crate::evidence::EVIDENCE_PAGE,
-                    crate::evidence::anchor(fact)
-                )
-            })
+            .and_then(|key| crate::evidence::link_from_edition(guide, key, "how we know"))
+            .map(|link| format!(" <small>{link}</small>"))
             .unwrap_or_default();
         let _ = writeln!(out, "| {what} | {setting}{evidence} |");
     };

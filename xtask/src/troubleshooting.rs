@@ -133,14 +133,7 @@ fn link_terms(text: &str, seen: &mut Vec<&'static str>) -> String {
 
 /// A short link to the evidence page's entry for `key`'s fact: who says it, in their words.
 fn how_we_know(guide: &Guide, key: &str, text: &str) -> String {
-    match fact_for(guide, key) {
-        Some(fact) => format!(
-            "[{text}](../{}#{})",
-            crate::evidence::EVIDENCE_PAGE,
-            crate::evidence::anchor(fact)
-        ),
-        None => String::new(),
-    }
+    crate::evidence::link_from_edition(guide, key, text).unwrap_or_default()
 }
 
 /// Whether `edition` answers `problem` itself: the editions readers follow always do; a legacy

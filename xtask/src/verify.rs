@@ -415,31 +415,7 @@ fn check_shipped(run: &mut Run<'_, '_>, tree: &GuideTree, html_dir: Option<&Path
         run.skip("shipped", "the book did not build");
         return;
     };
-    run.run("shipped", || shipped_outcome(tree, html_dir));
-}
-
-/// The `shipped` check over the build folder, for `verify` and `build` alike.
-pub fn shipped_outcome(tree: &GuideTree, html_dir: &Path) -> Outcome {
-    match checks::shipped::read_pages(html_dir) {
-        Ok(pages) => {
-            let allowed = checks::shipped::Allowed::for_tree(tree);
-            let shown_dir = html_dir.strip_prefix(&tree.root).unwrap_or(html_dir);
-            Outcome::with(
-                format!(
-                    "{} built pages: no script, handler or embedded document but the theme's; every id once",
-                    pages.len()
-                ),
-                checks::shipped::check(tree, &allowed, shown_dir, &pages),
-            )
-        }
-        Err(error) => Outcome::with(
-            String::new(),
-            vec![Diagnostic::error(
-                "shipped",
-                format!("cannot read the built pages: {error}"),
-            )],
-        ),
-    }
+    run.run("shipped", || checks::shipped::outcome(tree, html_dir));
 }
 
 /// Links between chapters, and their #anchors in the rendered pages.

@@ -60,25 +60,13 @@ pub fn check(tree: &GuideTree) -> Vec<Diagnostic> {
 /// quote of its own ends the code or the attribute, and what follows is live HTML on the page.
 /// So a directive stands outside code and raw HTML, where mdBook's own parsing keeps it plain.
 pub fn directives_in_code(tree: &GuideTree) -> Vec<Diagnostic> {
-    use pulldown_cmark::{Event, Tag};
     let mut diagnostics = Vec::new();
     for file in tree.book.chapters.iter().chain(tree.included.iter()) {
         let directives = crate::model::includes::directive_spans(&file.text);
         if directives.is_empty() {
             continue;
         }
-        let mut inside = Vec::new();
-        for (event, range) in
-            crate::markdown::parser(&file.text, tree.book.flavour).into_offset_iter()
-        {
-            let what = match event {
-                Event::Code(_) => "a code span",
-                Event::Start(Tag::CodeBlock(_)) => "a code block",
-                Event::Html(_) | Event::InlineHtml(_) => "raw HTML",
-                _ => continue,
-            };
-            inside.push((range, what));
-        }
+        let inside = crate::markdown::code_and_html(&file.text, tree.book.flavour);
         for directive in directives {
             let line_start = file.text[..directive.start]
                 .rfind('\n')

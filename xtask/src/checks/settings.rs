@@ -99,7 +99,6 @@ pub fn unmarked_menu_paths(
     found: &Extracted,
     flavour: crate::markdown::Flavour,
 ) -> Vec<Diagnostic> {
-    use pulldown_cmark::{Event, Tag};
     let starts: Vec<usize> = ["Settings →", "Settings >", "Settings &gt;"]
         .iter()
         .flat_map(|start| file.text.match_indices(start).map(|(at, _)| at))
@@ -107,18 +106,10 @@ pub fn unmarked_menu_paths(
     if starts.is_empty() {
         return Vec::new();
     }
-    let mut code = Vec::new();
-    for (event, range) in crate::markdown::parser(&file.text, flavour).into_offset_iter() {
-        if matches!(
-            event,
-            Event::Code(_)
-                | Event::Start(Tag::CodeBlock(_))
-                | Event::Html(_)
-                | Event::InlineHtml(_)
-        ) {
-            code.push(range);
-        }
-    }
+    let code: Vec<std::ops::Range<usize>> = crate::markdown::code_and_html(&file.text, flavour)
+        .into_iter()
+        .map(|(range, _)| range)
+        .collect();
     let mut diagnostics = Vec::new();
     for start in starts {
         let inside = |range: &std::ops::Range<usize>| range.start <= start && start < range.end;

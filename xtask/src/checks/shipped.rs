@@ -179,6 +179,30 @@ fn template_pattern(body: &str) -> String {
     pattern
 }
 
+/// The check over the build folder `html_dir`, for `verify` and `build` alike.
+pub fn outcome(tree: &GuideTree, html_dir: &Path) -> super::Outcome {
+    match read_pages(html_dir) {
+        Ok(pages) => {
+            let allowed = Allowed::for_tree(tree);
+            let shown_dir = html_dir.strip_prefix(&tree.root).unwrap_or(html_dir);
+            super::Outcome::with(
+                format!(
+                    "{} built pages: no script, handler or embedded document but the theme's; every id once",
+                    pages.len()
+                ),
+                check(tree, &allowed, shown_dir, &pages),
+            )
+        }
+        Err(error) => super::Outcome::with(
+            String::new(),
+            vec![Diagnostic::error(
+                CHECK,
+                format!("cannot read the built pages: {error}"),
+            )],
+        ),
+    }
+}
+
 /// Reads every HTML page under the build folder.
 pub fn read_pages(html_dir: &Path) -> std::io::Result<Vec<BuiltPage>> {
     fn walk(dir: &Path, base: &Path, pages: &mut Vec<BuiltPage>) -> std::io::Result<()> {
