@@ -286,3 +286,31 @@ fn a_missing_or_unknown_key_names_the_nearest_valid_one() {
         );
     }
 }
+
+/// Reader words belong to an answer or a page that exists, and name a web page; each mistake is
+/// reported at its line of guide.yaml.
+#[test]
+fn reader_words_for_nothing_or_without_a_web_address_are_refused_at_their_line() {
+    for (words, expected) in [
+        (
+            "reader_words:\n  no-such-answer:\n    - {said: \"calendar wont sync\", at: \"https://example.com/q\"}\n",
+            "neither a problem id nor a chapter",
+        ),
+        (
+            "reader_words:\n  current/index.md:\n    - {said: \"calendar wont sync\", at: \"javascript:alert(1)\"}\n",
+            "reader words' `at`",
+        ),
+    ] {
+        let tree = common::fixture(&[]);
+        common::edit(&tree.path().join("guide.yaml"), |text| format!("{text}\n{words}"));
+        let text = std::fs::read_to_string(tree.path().join("guide.yaml")).unwrap();
+        let needle = if expected.starts_with("neither") { "no-such-answer:" } else { "at: \"javascript" };
+        let line = text[..text.find(needle).unwrap()].matches('\n').count() + 1;
+        let (code, output) = common::verify(tree.path(), &["--no-build"]);
+        assert_eq!(code, 2, "{output}");
+        assert!(
+            output.contains(&format!("guide.yaml:{line}:")) && output.contains(expected),
+            "{output}"
+        );
+    }
+}
