@@ -395,7 +395,7 @@ async fn message_walk(engine: Engine) {
         .script("return document.querySelector('main').innerText;")
         .await;
     let menus = menus.as_str().unwrap();
-    assert!(menus.contains("Settings → Calendar → Accounts"), "{name}");
+    assert!(menus.contains("Settings → Mail → Accounts"), "{name}");
     assert!(!menus.contains("Settings → Apps → Calendar"), "{name}");
     let errors = browser.script("return window.walkErrors || [];").await;
     assert_eq!(errors, json!([]), "{name}");
@@ -877,6 +877,42 @@ async fn the_reader_pages_fit_a_phone() {
         values[2] >= 30.0 && values[2] == values[3],
         "every problem is listed and each link lands: {list}"
     );
+    // Day to day: the side-by-side table starts on the first screen, fits the
+    // phone's width (no sideways scrolling), and every row is a link to an answer on the page.
+    for edition in ["current", "ios-14-17"] {
+        open_page(browser, &format!("{site}/{edition}/day-to-day.html"), PHONE).await;
+        let table = browser
+            .script(
+                "const t = document.querySelector('.compare table');\n\
+                 const r = t.getBoundingClientRect();\n\
+                 const rows = [...t.querySelectorAll('tbody tr')];\n\
+                 const landed = rows.filter(tr => { const a = tr.querySelector('a[href^=\"#\"]'); return a && document.getElementById(a.getAttribute('href').slice(1)); });\n\
+                 return [r.top + window.scrollY, r.height, t.scrollWidth - t.clientWidth, rows.length, landed.length];",
+            )
+            .await;
+        let values: Vec<f64> = table
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_f64().unwrap())
+            .collect();
+        println!(
+            "{edition} day to day: table at {} px, {} px tall, {} rows",
+            values[0], values[1], values[3]
+        );
+        assert!(
+            values[0] < SCREEN,
+            "{edition}: the table starts on the first screen: {table}"
+        );
+        assert!(
+            values[2] <= 0.0,
+            "{edition}: the table scrolls sideways: {table}"
+        );
+        assert!(
+            values[3] >= 10.0 && values[3] == values[4],
+            "{edition}: every row links to an answer: {table}"
+        );
+    }
 }
 
 /// Every answer links to its evidence, and the link lands on a fact of the evidence page.

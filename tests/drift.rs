@@ -281,8 +281,8 @@ fn a_menu_path_written_by_hand_is_refused_and_a_rename_reaches_every_marked_one(
     let root = tree.path();
     common::edit(&root.join("guide.yaml"), |text| {
         text.replacen(
-            "accounts_path: [Settings, Calendar, Accounts]",
-            "accounts_path: [Settings, Calendar, Calendar Accounts]",
+            "accounts_path: [Settings, Apps, Calendar, Calendar Accounts]",
+            "accounts_path: [Settings, Apps, Calendar, Accounts]",
             1,
         )
     });

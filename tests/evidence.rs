@@ -55,7 +55,7 @@ fn the_evidence_page_of_a_fixture_lists_every_fact_once_with_all_its_quotes() {
     let tree = common::fixture(&["evidence-page"]);
     common::edit(&tree.path().join("guide.yaml"), |yaml| {
         format!(
-            "{yaml}  - keys: [claims.second_hand]\n    claim: A claim a second-hand page supports.\n    sources:\n      - url: web_calendar\n        quote: \"A second quote of the fixture.\"\n        retrieved: 2026-11-24\n        secondary: true\n  - keys: [claims.no_page]\n    claim: A claim no page supports.\n    unsourced: No page could be read for the fixture's claim.\n"
+            "{yaml}  - keys: [claims.second_hand]\n    claim: A claim a second-hand page supports.\n    sources:\n      - url: web_calendar\n        quote: \"A second quote of the fixture.\"\n        retrieved: 2026-11-24\n        secondary: true\n        language: German\n        translation: \"The English words of the fixture.\"\n  - keys: [claims.no_page]\n    claim: A claim no page supports.\n    unsourced: No page could be read for the fixture's claim.\n"
         )
     });
     common::edit(&tree.path().join("book/current/index.md"), |text| {
@@ -73,6 +73,11 @@ fn the_evidence_page_of_a_fixture_lists_every_fact_once_with_all_its_quotes() {
         "{text}"
     );
     assert!(text.contains("not yet read against its quotes"), "{text}");
+    // A quote read in another language keeps its words, with the English beside them.
+    assert!(
+        text.contains("In English (German original): “The English words of the fixture.”"),
+        "{text}"
+    );
     assert!(
         text.contains("read against its quotes on 2026-12-01"),
         "{text}"

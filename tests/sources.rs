@@ -316,6 +316,16 @@ fn malformed_sources_are_errors_at_their_line() {
         ),
         (
             "        retrieved: 2026-11-24",
+            "        retrieved: 2026-11-24\n        language: German",
+            "a quote not in English has no translation",
+        ),
+        (
+            "        retrieved: 2026-11-24",
+            "        retrieved: 2026-11-24\n        translation: \"In English.\"",
+            "a translated quote does not say its language",
+        ),
+        (
+            "        retrieved: 2026-11-24",
             "        retrieved: 2026-02-31",
             "retrieved `2026-02-31` is not a date",
         ),

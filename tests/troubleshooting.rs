@@ -193,7 +193,7 @@ fn a_hand_edited_answer_is_reported_once_and_never_fixed_by_hand() {
         "{findings:?}"
     );
     assert!(
-        output.contains("Settings → Calendar → Accounts"),
+        output.contains("Settings → Mail → Accounts"),
         "the diff: {output}"
     );
     assert!(output.contains("cargo xtask snippets"), "{output}");

@@ -294,7 +294,7 @@ fn reader_words_for_nothing_or_without_a_web_address_are_refused_at_their_line()
     for (words, expected) in [
         (
             "reader_words:\n  no-such-answer:\n    - {said: \"calendar wont sync\", at: \"https://example.com/q\"}\n",
-            "neither a problem id nor a chapter",
+            "nor a chapter",
         ),
         (
             "reader_words:\n  current/index.md:\n    - {said: \"calendar wont sync\", at: \"javascript:alert(1)\"}\n",
@@ -304,7 +304,7 @@ fn reader_words_for_nothing_or_without_a_web_address_are_refused_at_their_line()
         let tree = common::fixture(&[]);
         common::edit(&tree.path().join("guide.yaml"), |text| format!("{text}\n{words}"));
         let text = std::fs::read_to_string(tree.path().join("guide.yaml")).unwrap();
-        let needle = if expected.starts_with("neither") { "no-such-answer:" } else { "at: \"javascript" };
+        let needle = if expected.starts_with("nor a chapter") { "no-such-answer:" } else { "at: \"javascript" };
         let line = text[..text.find(needle).unwrap()].matches('\n').count() + 1;
         let (code, output) = common::verify(tree.path(), &["--no-build"]);
         assert_eq!(code, 2, "{output}");

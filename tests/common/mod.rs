@@ -127,7 +127,7 @@ pub const PAYLOAD: &str = " <img src=x onerror=\"window.pwned=1\"> [x](javascrip
 
 /// The fields of guide.yaml that are validated rather than free text (ids, addresses, dates,
 /// enumerations, paths): a payload there is refused at load, which `tests/untrusted.rs` checks.
-pub const STRUCTURED_FIELDS: [&str; 24] = [
+pub const STRUCTURED_FIELDS: [&str; 25] = [
     "id",
     "at",
     "dir",
@@ -152,6 +152,7 @@ pub const STRUCTURED_FIELDS: [&str; 24] = [
     "menu",
     "see",
     "admin",
+    "can",
 ];
 
 /// `guide.yaml` with `PAYLOAD` appended to every free-text string (every string not under a

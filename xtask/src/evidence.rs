@@ -184,8 +184,16 @@ fn write_fact(
             .as_deref()
             .map(|place| format!("; read in {}", escape::markdown(place)))
             .unwrap_or_default();
+        let translation = match (&source.language, &source.translation) {
+            (Some(language), Some(english)) => format!(
+                ">\n> In English ({} original): “{}”\n",
+                escape::markdown(language),
+                escape::markdown(english)
+            ),
+            _ => String::new(),
+        };
         out.push_str(&format!(
-            "> “{}”\n>\n> — {from} ({hand}), quoted on {}{read_in}\n\n",
+            "> “{}”\n{translation}>\n> — {from} ({hand}), quoted on {}{read_in}\n\n",
             escape::markdown(&source.quote),
             escape::markdown(&source.retrieved)
         ));

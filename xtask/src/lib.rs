@@ -12,6 +12,7 @@ pub mod checks;
 pub mod cli;
 pub mod console;
 pub mod dates;
+pub mod day_to_day;
 pub mod diagnostic;
 pub mod duration;
 pub mod escape;

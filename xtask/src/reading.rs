@@ -136,12 +136,12 @@ fn show(tree: &GuideTree, fact: &Fact, shown: &[Shown], out: &mut dyn Write) {
         let _ = writeln!(out, "  no source: {}", t(reason));
     }
     for source in &fact.sources {
-        let page = source
-            .url
-            .as_deref()
-            .and_then(|id| tree.yaml.guide.urls.iter().find(|u| u.id == id))
-            .map(|u| u.url.clone())
-            .or_else(|| source.document.clone())
+        // The page's title beside its address: who says it is half of what a quote says.
+        let page = crate::model::facts::cited(&tree.yaml.guide, source)
+            .map(|cited| match cited.url {
+                Some(url) => format!("{} <{url}>", cited.title),
+                None => cited.title,
+            })
             .unwrap_or_default();
         let hand = if source.secondary {
             "second-hand"
@@ -155,6 +155,14 @@ fn show(tree: &GuideTree, fact: &Fact, shown: &[Shown], out: &mut dyn Write) {
             t(&page),
             t(&source.retrieved)
         );
+        if let (Some(language), Some(english)) = (&source.language, &source.translation) {
+            let _ = writeln!(
+                out,
+                "    in English ({} original): \"{}\"",
+                t(language),
+                t(english)
+            );
+        }
     }
 }
 

@@ -68,6 +68,13 @@ pub fn of_guide(guide: &Guide) -> Vec<Snapshot> {
             format!("problems_{}", edition.id),
             crate::troubleshooting::answers(guide, edition),
         );
+        if !guide.day_to_day.is_empty() {
+            add(
+                "day_to_day",
+                format!("day_to_day_{}", edition.id),
+                crate::day_to_day::chapter(guide, edition),
+            );
+        }
     }
     add(
         "troubleshooting",

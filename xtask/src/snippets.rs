@@ -46,6 +46,12 @@ pub fn generate(guide: &Guide) -> Vec<Generated> {
                 contents: crate::troubleshooting::messages(guide),
             });
         }
+        if !guide.day_to_day.is_empty() {
+            files.push(Generated {
+                path: dir.join("day-to-day.md"),
+                contents: crate::day_to_day::chapter(guide, edition),
+            });
+        }
     }
     if let Some(first) = guide
         .editions

@@ -31,11 +31,7 @@ pub fn answers(guide: &Guide, edition: &Edition) -> String {
     let mut out = format!("{HEADER}\n");
     write_problem_list(&mut out, guide);
     if answers_use_unconfirmed_menus(guide, edition) {
-        let _ = writeln!(
-            out,
-            "\nA menu marked {UNCONFIRMED_MARK} is not yet confirmed for {}: if yours differs, look for the same words nearby, and tell us with the link at the foot of the page.",
-            md(&edition.ios)
-        );
+        out.push_str(&unconfirmed_note(edition));
     }
     for kind in &guide.problem_kinds {
         let problems = problems_of(guide, &kind.id);
@@ -59,6 +55,14 @@ pub fn answers(guide: &Guide, edition: &Edition) -> String {
 /// The problems of one kind, in the YAML's order.
 fn problems_of<'g>(guide: &'g Guide, kind: &str) -> Vec<&'g Problem> {
     guide.problems.iter().filter(|p| p.kind == kind).collect()
+}
+
+/// What the † mark means, said once per page that uses it.
+pub(crate) fn unconfirmed_note(edition: &Edition) -> String {
+    format!(
+        "\nA menu marked {UNCONFIRMED_MARK} is not yet confirmed for {}: if yours differs, look for the same words nearby, and tell us with the link at the foot of the page.\n",
+        md(&edition.ios)
+    )
 }
 
 /// Every problem's title, by group: on a phone the page opens on this list, and each group
@@ -85,13 +89,12 @@ fn write_problem_list(out: &mut String, guide: &Guide) {
 
 /// Whether any answer `edition` gives prints a menu no page names for it.
 fn answers_use_unconfirmed_menus(guide: &Guide, edition: &Edition) -> bool {
-    guide
+    let steps = guide
         .problems
         .iter()
         .filter(|problem| answer_here(edition, problem))
-        .flat_map(|problem| &problem.steps)
-        .filter_map(|step| step.menu.as_deref().and_then(|m| edition.menu(m)))
-        .any(|(_, key)| fact_for(guide, &key).is_some_and(|fact| fact.unsourced.is_some()))
+        .flat_map(|problem| &problem.steps);
+    steps_use_unconfirmed_menus(guide, edition, steps)
 }
 
 /// Terms an answer may use, and their entry in the glossary: the first use in each answer links
@@ -106,7 +109,7 @@ const GLOSSARY_TERMS: &[(&str, &str)] = &[
 
 /// `text` (markdown, already escaped) with the first use of each glossary term in `seen`'s
 /// answer made a link to its entry.
-fn link_terms(text: &str, seen: &mut Vec<&'static str>) -> String {
+pub(crate) fn link_terms(text: &str, seen: &mut Vec<&'static str>) -> String {
     let mut out = text.to_string();
     for (term, anchor) in GLOSSARY_TERMS {
         if seen.contains(term) {
@@ -132,7 +135,7 @@ fn link_terms(text: &str, seen: &mut Vec<&'static str>) -> String {
 }
 
 /// A short link to the evidence page's entry for `key`'s fact: who says it, in their words.
-fn how_we_know(guide: &Guide, key: &str, text: &str) -> String {
+pub(crate) fn how_we_know(guide: &Guide, key: &str, text: &str) -> String {
     crate::evidence::link_from_edition(guide, key, text).unwrap_or_default()
 }
 
@@ -140,17 +143,30 @@ fn how_we_know(guide: &Guide, key: &str, text: &str) -> String {
 /// edition does where every menu of the answer exists in its own (old) menus, and sends the
 /// reader to the current answer otherwise.
 pub fn answer_here(edition: &Edition, problem: &Problem) -> bool {
+    steps_answerable(edition, &problem.steps)
+}
+
+/// Whether `edition` can give these steps itself (see `answer_here`).
+pub fn steps_answerable(edition: &Edition, steps: &[FixStep]) -> bool {
     match edition.status {
         EditionStatus::Current => true,
         EditionStatus::Legacy => {
-            let menus: Vec<&str> = problem
-                .steps
-                .iter()
-                .filter_map(|s| s.menu.as_deref())
-                .collect();
+            let menus: Vec<&str> = steps.iter().filter_map(|s| s.menu.as_deref()).collect();
             !menus.is_empty() && menus.iter().all(|m| edition.menu(m).is_some())
         }
     }
+}
+
+/// Whether any of these steps prints, in `edition`, a menu no page names for it.
+pub(crate) fn steps_use_unconfirmed_menus<'s>(
+    guide: &Guide,
+    edition: &Edition,
+    steps: impl IntoIterator<Item = &'s FixStep>,
+) -> bool {
+    steps
+        .into_iter()
+        .filter_map(|step| step.menu.as_deref().and_then(|m| edition.menu(m)))
+        .any(|(_, key)| fact_for(guide, &key).is_some_and(|fact| fact.unsourced.is_some()))
 }
 
 /// The answer under a problem's heading and symptom.
@@ -182,7 +198,8 @@ fn write_answer(out: &mut String, guide: &Guide, edition: &Edition, problem: &Pr
     };
     let _ = writeln!(out, "\n**What to do** ({who}):\n");
     for (position, step) in problem.steps.iter().enumerate() {
-        write_step(out, guide, edition, problem, position, step, &mut seen);
+        let prefix = format!("problems.{id}");
+        write_step(out, guide, edition, &prefix, position, step, &mut seen, "");
     }
     if let Some(tell) = &problem.tell_it {
         let _ = write!(out, "\n**Tell your IT team:** “{}”", md(tell));
@@ -204,14 +221,19 @@ fn write_answer(out: &mut String, guide: &Guide, edition: &Edition, problem: &Pr
     }
 }
 
-fn write_step(
+/// One numbered step: its menu for `edition` (with the † mark when no page names it there), its
+/// text with a fact marker under `prefix` (`problems.<id>` or `day_to_day.<id>`), and the answer
+/// it sends to, on `answers_page` (empty for the page being written).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn write_step(
     out: &mut String,
     guide: &Guide,
     edition: &Edition,
-    problem: &Problem,
+    prefix: &str,
     position: usize,
     step: &FixStep,
     seen: &mut Vec<&'static str>,
+    answers_page: &str,
 ) {
     let number = position + 1;
     let _ = write!(out, "{number}. ");
@@ -226,7 +248,7 @@ fn write_step(
         }
         out.push_str(". ");
     }
-    let key = format!("problems.{}.steps.{number}.text", problem.id);
+    let key = format!("{prefix}.steps.{number}.text");
     let _ = write!(
         out,
         "{}<!-- fact: {key} --> <small>{}</small>",
@@ -238,7 +260,12 @@ fn write_step(
         .as_ref()
         .and_then(|see| guide.problems.iter().find(|p| &p.id == see))
     {
-        let _ = write!(out, " See [{}](#{}).", md(&other.title), other.id);
+        let _ = write!(
+            out,
+            " See [{}]({answers_page}#{}).",
+            md(&other.title),
+            other.id
+        );
     }
     out.push('\n');
 }
@@ -353,7 +380,7 @@ pub fn admin_checks(guide: &Guide) -> String {
     out
 }
 
-fn md(text: &str) -> String {
+pub(crate) fn md(text: &str) -> String {
     escape::markdown(text)
 }
 

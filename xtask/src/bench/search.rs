@@ -40,7 +40,11 @@ pub fn answers(url: &str, expect: &str) -> bool {
     let (page, anchor) = url.split_once('#').unwrap_or((url, ""));
     match expect.strip_suffix(".md") {
         Some(chapter) => page == format!("{chapter}.html"),
-        None => anchor == expect && page.ends_with("troubleshooting.html"),
+        // An answer to a problem or a day-to-day question: their ids never collide.
+        None => {
+            anchor == expect
+                && (page.ends_with("troubleshooting.html") || page.ends_with("day-to-day.html"))
+        }
     }
 }
 

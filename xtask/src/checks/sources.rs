@@ -282,6 +282,19 @@ fn check_source(
             "quote the one sentence that supports the fact",
         );
     }
+    match (&source.language, &source.translation) {
+        (Some(_), None) => problem(
+            "a quote not in English has no translation".into(),
+            &quote_start,
+            "add translation: the quote in English, so every reader can weigh it",
+        ),
+        (None, Some(_)) => problem(
+            "a translated quote does not say its language".into(),
+            &quote_start,
+            "add language: the language the page was read in (Japanese, German, …)",
+        ),
+        _ => {}
+    }
     match crate::dates::parse(&source.retrieved) {
         None => problem(
             format!("retrieved `{}` is not a date", source.retrieved),

@@ -38,6 +38,8 @@ pub fn is_fact_setting(key: &str) -> bool {
         ["problems", _, "steps", _, "text"] => true,
         ["admin_checks", _, "text"] => true,
         ["admin_checks", _, "steps", _, "text" | "command"] => true,
+        ["day_to_day", _, "iphone" | "outlook_app" | "outlook_web", "text"] => true,
+        ["day_to_day", _, "steps", _, "text"] => true,
         _ => false,
     }
 }
@@ -113,6 +115,10 @@ mod tests {
         assert!(!is_fact_setting("problems.quarantined.symptom"));
         assert!(!is_fact_setting("problems.quarantined.tell_it"));
         assert!(is_fact_setting("admin_checks.quarantine.steps.1.command"));
+        assert!(is_fact_setting("day_to_day.rooms.outlook_app.text"));
+        assert!(is_fact_setting("day_to_day.rooms.steps.1.text"));
+        assert!(!is_fact_setting("day_to_day.rooms.outlook_app.can"));
+        assert!(!is_fact_setting("day_to_day.rooms.question"));
     }
 }
 
@@ -213,6 +219,11 @@ pub fn reading_digest(fact: &Fact, settings: &Settings, shown: &[Shown]) -> Stri
         } else {
             "first-hand"
         });
+        // Only when present, so the records of English quotes keep their digests.
+        if let Some(translation) = &source.translation {
+            read.push('\u{1f}');
+            read.push_str(translation);
+        }
     }
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for byte in read.bytes() {

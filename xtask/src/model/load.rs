@@ -87,6 +87,7 @@ pub fn parse_guide(text: &str) -> Result<LoadedGuide, Diagnostic> {
     no_mdbook_directives(text, spans.as_ref(), &value)?;
     validate(text, &guide)?;
     crate::model::problems::validate(text, spans.as_ref(), &guide)?;
+    crate::model::day_to_day::validate(text, spans.as_ref(), &guide)?;
     Ok(LoadedGuide {
         text: text.to_string(),
         guide,

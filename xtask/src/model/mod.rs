@@ -2,6 +2,7 @@
 
 pub mod book;
 pub mod book_toml;
+pub mod day_to_day;
 pub mod facts;
 pub mod includes;
 pub mod load;
@@ -133,7 +134,8 @@ fn reader_words_problems(yaml: &LoadedGuide, book: &BookTree) -> Vec<Diagnostic>
     let at =
         |path: &[yaml_spans::Step<'_>]| spans.as_ref().and_then(|s| s.scalar(path)).unwrap_or(0..1);
     for (target, words) in &yaml.guide.reader_words {
-        let is_problem = yaml.guide.problems.iter().any(|p| &p.id == target);
+        let is_problem = yaml.guide.problems.iter().any(|p| &p.id == target)
+            || yaml.guide.day_to_day.iter().any(|q| &q.id == target);
         let is_chapter = book.chapter(&book.src_dir.join(target)).is_some();
         if !is_problem && !is_chapter {
             let span = yaml
@@ -144,7 +146,7 @@ fn reader_words_problems(yaml: &LoadedGuide, book: &BookTree) -> Vec<Diagnostic>
                 Diagnostic::error(
                     "yaml",
                     format!(
-                        "reader_words for `{}`, which is neither a problem id nor a chapter",
+                        "reader_words for `{}`, which is neither a problem's or a day-to-day question's id nor a chapter",
                         crate::escape::terminal(target)
                     ),
                 )

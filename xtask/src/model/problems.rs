@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use crate::diagnostic::Diagnostic;
 use crate::model::names::{is_plain_id, GUIDE_FILE};
-use crate::model::schema::{EditionStatus, Guide};
+use crate::model::schema::{EditionStatus, FixStep, Guide};
 use crate::model::yaml_spans::{Spans, Step};
 use crate::suggest;
 
@@ -67,11 +67,6 @@ pub fn validate(text: &str, spans: Option<&Spans>, guide: &Guide) -> Result<(), 
             }
         }
     }
-    let followed: Vec<_> = guide
-        .editions
-        .iter()
-        .filter(|e| e.status == EditionStatus::Current)
-        .collect();
     for problem in &guide.problems {
         let item = Step::ItemWith("id", &problem.id);
         let here = |field: &'static str| [Step::Key("problems"), item, Step::Key(field)];
@@ -116,49 +111,78 @@ pub fn validate(text: &str, spans: Option<&Spans>, guide: &Guide) -> Result<(), 
                 "add steps: the answer, even when it is to ask IT".into(),
             ));
         }
-        for (position, step) in problem.steps.iter().enumerate() {
-            let field = |name: &'static str| {
-                [
-                    Step::Key("problems"),
-                    item,
-                    Step::Key("steps"),
-                    Step::Index(position),
-                    Step::Key(name),
-                ]
-            };
-            if let Some(see) = &step.see {
-                if !problems.contains(see.as_str()) || see == &problem.id {
-                    return Err(at(
-                        &field("see"),
-                        format!(
-                            "step {} of problem `{}` sends to `{}`, which is not another problem",
-                            position + 1,
-                            problem.id,
-                            crate::escape::terminal(see)
-                        ),
-                        did_you_mean(see, &problems, "name another problem's id"),
-                    ));
-                }
+        check_steps(
+            text,
+            spans,
+            guide,
+            ("problems", "problem", &problem.id),
+            &problem.steps,
+            &problems,
+        )?;
+    }
+    Ok(())
+}
+
+/// The rules every list of steps keeps: a `see` names another problem, and a `menu` is one
+/// every edition readers follow defines. `owner` is the list, what an item is called, and its id.
+pub(super) fn check_steps(
+    text: &str,
+    spans: Option<&Spans>,
+    guide: &Guide,
+    owner: (&'static str, &'static str, &str),
+    steps: &[FixStep],
+    problems: &BTreeSet<&str>,
+) -> Result<(), Diagnostic> {
+    let (list, what, id) = owner;
+    let followed: Vec<_> = guide
+        .editions
+        .iter()
+        .filter(|e| e.status == EditionStatus::Current)
+        .collect();
+    for (position, step) in steps.iter().enumerate() {
+        let at = |name: &'static str, message: String, hint: String| {
+            let path = [
+                Step::Key(list),
+                Step::ItemWith("id", id),
+                Step::Key("steps"),
+                Step::Index(position),
+                Step::Key(name),
+            ];
+            let span = spans.and_then(|s| s.scalar(&path)).unwrap_or(0..1);
+            Diagnostic::error("yaml", message)
+                .at_span(GUIDE_FILE, text, span)
+                .hint(hint)
+        };
+        if let Some(see) = &step.see {
+            if !problems.contains(see.as_str()) || (list == "problems" && see == id) {
+                return Err(at(
+                    "see",
+                    format!(
+                        "step {} of {what} `{id}` sends to `{}`, which is not another problem",
+                        position + 1,
+                        crate::escape::terminal(see)
+                    ),
+                    did_you_mean(see, problems, "name another problem's id"),
+                ));
             }
-            let Some(menu) = &step.menu else { continue };
-            for edition in &followed {
-                if edition.menu(menu).is_none() {
-                    return Err(at(
-                        &field("menu"),
-                        format!(
-                            "step {} of problem `{}` opens menu `{}`, which edition `{}` does not define",
-                            position + 1,
-                            problem.id,
-                            crate::escape::terminal(menu),
-                            edition.id
-                        ),
-                        format!(
-                            "add `{}: [Settings, …]` under menus: of edition `{}`, with a fact (or an unsourced reason); a menu is never guessed",
-                            crate::escape::terminal(menu),
-                            edition.id
-                        ),
-                    ));
-                }
+        }
+        let Some(menu) = &step.menu else { continue };
+        for edition in &followed {
+            if edition.menu(menu).is_none() {
+                return Err(at(
+                    "menu",
+                    format!(
+                        "step {} of {what} `{id}` opens menu `{}`, which edition `{}` does not define",
+                        position + 1,
+                        crate::escape::terminal(menu),
+                        edition.id
+                    ),
+                    format!(
+                        "add `{}: [Settings, …]` under menus: of edition `{}`, with a fact (or an unsourced reason); a menu is never guessed",
+                        crate::escape::terminal(menu),
+                        edition.id
+                    ),
+                ));
             }
         }
     }
@@ -166,7 +190,7 @@ pub fn validate(text: &str, spans: Option<&Spans>, guide: &Guide) -> Result<(), 
 }
 
 /// The ids of one list, refusing a repeated or unsafe one (ids are anchors and setting keys).
-fn unique_ids<'g>(
+pub(super) fn unique_ids<'g>(
     text: &str,
     spans: Option<&Spans>,
     list: &'static str,
@@ -209,7 +233,7 @@ fn unique_ids<'g>(
     Ok(seen)
 }
 
-fn did_you_mean(wrong: &str, known: &BTreeSet<&str>, otherwise: &str) -> String {
+pub(super) fn did_you_mean(wrong: &str, known: &BTreeSet<&str>, otherwise: &str) -> String {
     match suggest::closest(wrong, known.iter().copied()) {
         Some(close) => format!("did you mean `{close}`?"),
         None => otherwise.to_string(),

@@ -37,6 +37,11 @@ pub struct Guide {
     /// generated into the administrators' chapter, and linked from each such answer.
     #[serde(default)]
     pub admin_checks: Vec<AdminCheck>,
+    /// Living with the work calendar once it syncs: everyday questions, what the iPhone's
+    /// Calendar, the Outlook app and Outlook on the web each do, and the iPhone's steps per
+    /// edition; generated into each edition's "Day to day" chapter and its side-by-side table.
+    #[serde(default)]
+    pub day_to_day: Vec<DailyQuestion>,
     /// The words readers use, per answer (a problem id) or page (a chapter's path under the
     /// book's folder, e.g. `current/add-account.md`): copied from public questions and help
     /// pages (`at`), never invented. The site's search index finds the answer by them.
@@ -204,6 +209,12 @@ pub struct Source {
     /// markdown source of the page, a stored copy); the online check confirms it on the page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub read_in: Option<String>,
+    /// The quote's language, when it is not English (an Apple guide read in Japanese): with
+    /// `translation`, the contributor's English beside the original words, which stay the quote.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub translation: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -423,4 +434,66 @@ pub struct AdminStep {
     /// An Exchange Online PowerShell command, printed as code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub command: Option<String>,
+}
+
+/// One everyday question, answered for each of the three ways to reach a work calendar on an
+/// iPhone. Each cell's `text` and each step's `text` is a fact
+/// (`day_to_day.<id>.iphone.text`, `day_to_day.<id>.steps.N.text`), covered under `facts:`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DailyQuestion {
+    /// Stable name: the answer's anchor (`day-to-day.html#<id>`) in every edition. Never rename
+    /// one. It may not be a problem's id, so reader words name one or the other.
+    pub id: String,
+    /// The heading, as a reader asks it ("Can I set my out-of-office reply from the iPhone?").
+    pub question: String,
+    /// The side-by-side table's row, in a few words ("Out-of-office reply").
+    pub row: String,
+    /// The iPhone's own Calendar (and Mail) with the Exchange account: the guide's subject,
+    /// so its answer comes first.
+    pub iphone: AppAnswer,
+    /// Microsoft Outlook for iPhone.
+    pub outlook_app: AppAnswer,
+    /// Outlook on the web, in the iPhone's browser.
+    pub outlook_web: AppAnswer,
+    /// How to do it on the iPhone, in order; a step's `menu` is printed per edition, as in an
+    /// answer to a problem.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub steps: Vec<FixStep>,
+}
+
+/// What one app does for a question.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppAnswer {
+    /// The table's cell.
+    pub can: Can,
+    /// The answer in a sentence or two, within its fact's quotes. Required unless `can` is
+    /// `not-said`, which prints "No page we could read says" and needs no fact.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+}
+
+/// A cell of the side-by-side table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Can {
+    Yes,
+    No,
+    /// Some of it, or with a condition the text says.
+    Partly,
+    /// No page we could read says: never guessed.
+    NotSaid,
+}
+
+impl Can {
+    /// The cell's words: short, since three cells share a phone's width.
+    pub fn cell(self) -> &'static str {
+        match self {
+            Can::Yes => "Yes",
+            Can::No => "No",
+            Can::Partly => "Partly",
+            Can::NotSaid => "Not known",
+        }
+    }
 }
