@@ -855,12 +855,7 @@ async fn the_reader_pages_fit_a_phone() {
              return [top, bottom - top, links.length, answers.length];",
         )
         .await;
-    let values: Vec<f64> = list
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_f64().unwrap())
-        .collect();
+    let values = numbers(&list);
     println!(
         "troubleshooting list: top {} px, {} px open, {} links",
         values[0], values[1], values[2]
@@ -890,12 +885,7 @@ async fn the_reader_pages_fit_a_phone() {
                  return [r.top + window.scrollY, r.height, t.scrollWidth - t.clientWidth, rows.length, landed.length];",
             )
             .await;
-        let values: Vec<f64> = table
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v.as_f64().unwrap())
-            .collect();
+        let values = numbers(&table);
         println!(
             "{edition} day to day: table at {} px, {} px tall, {} rows",
             values[0], values[1], values[3]
@@ -913,6 +903,16 @@ async fn the_reader_pages_fit_a_phone() {
             "{edition}: every row links to an answer: {table}"
         );
     }
+}
+
+/// The numbers a page script returned as an array.
+fn numbers(value: &Value) -> Vec<f64> {
+    value
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|v| v.as_f64().expect("a number"))
+        .collect()
 }
 
 /// Every answer links to its evidence, and the link lands on a fact of the evidence page.

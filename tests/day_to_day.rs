@@ -129,28 +129,14 @@ fn a_legacy_edition_answers_where_it_has_the_menus_and_points_to_the_current_ans
         .find(|e| e.status == EditionStatus::Legacy)
         .unwrap();
     let page = chapter(&guide, legacy);
-    let (mut answered, mut pointed) = (0, 0);
-    for question in &guide.day_to_day {
-        let pointer = format!("(../current/day-to-day.md#{})", question.id);
-        if steps_answerable(legacy, &question.steps) {
-            answered += 1;
-            assert!(!page.contains(&pointer), "{}", question.id);
-        } else {
-            pointed += 1;
-            assert!(page.contains(&pointer), "{}", question.id);
-        }
-    }
-    assert!(answered > 0 && pointed > 0, "{answered} {pointed}");
-    assert!(!page.contains("Settings → Apps"));
-}
-
-fn ids_of(html: &std::path::Path) -> BTreeSet<String> {
-    let text = std::fs::read_to_string(html).unwrap();
-    xtask::html::start_tags(&text)
-        .into_iter()
-        .filter_map(|tag| tag.attributes.into_iter().find(|(n, _)| n == "id"))
-        .map(|(_, value)| value)
-        .collect()
+    common::assert_legacy_answers_or_points(
+        &page,
+        "day-to-day.md",
+        guide
+            .day_to_day
+            .iter()
+            .map(|q| (q.id.as_str(), steps_answerable(legacy, &q.steps))),
+    );
 }
 
 /// In the built site: every question's anchor on every edition's page, every row of the table a
@@ -162,7 +148,7 @@ fn every_row_links_to_an_answer_on_every_built_edition() {
     let (_tree, html) = common::built_repository_guide();
     for edition in &guide.editions {
         let page = html.join(&edition.dir).join("day-to-day.html");
-        let ids = ids_of(&page);
+        let ids = common::ids_of(&page);
         assert!(ids.contains("calendar-or-outlook"), "{}", edition.id);
         let text = std::fs::read_to_string(&page).unwrap();
         let mut linked = BTreeSet::new();
@@ -177,7 +163,7 @@ fn every_row_links_to_an_answer_on_every_built_edition() {
                 assert!(ids.contains(anchor), "{}: #{anchor}", edition.id);
             }
             if let Some(anchor) = href.strip_prefix("troubleshooting.html#") {
-                let answers = ids_of(&html.join(&edition.dir).join("troubleshooting.html"));
+                let answers = common::ids_of(&html.join(&edition.dir).join("troubleshooting.html"));
                 assert!(answers.contains(anchor), "{}: {href}", edition.id);
             }
         }
@@ -203,30 +189,12 @@ fn every_row_links_to_an_answer_on_every_built_edition() {
 /// A generated menu path edited by hand is reported once, by the snippets check, at its line.
 #[test]
 fn a_hand_edited_menu_is_reported_at_its_line() {
-    let tree = common::copy_of_repository_guide();
-    let path = tree.path().join("snippets/ios-14-17/day-to-day.md");
-    let text = std::fs::read_to_string(&path).unwrap();
-    let marker = "<!-- setting: editions.ios-14-17.menus.calendar_settings -->";
-    let at = text
-        .find(marker)
-        .expect("a step opens the Calendar settings");
-    let before = &text[..at];
-    let start = before.rfind("**Settings").unwrap() + 2;
-    let line = before.matches('\n').count() + 1;
-    let edited = format!("{}Settings → Kalender{}", &text[..start], &text[at - 2..]);
-    std::fs::write(&path, &edited).unwrap();
-    let (code, output) = common::verify(tree.path(), &["--no-build"]);
-    assert_eq!(code, 1, "{output}");
-    let findings: Vec<String> = common::diagnostic_lines(&output)
-        .into_iter()
-        .filter(|l| l.starts_with("snippets/ios-14-17/day-to-day.md"))
-        .collect();
-    assert_eq!(findings.len(), 1, "reported once: {findings:#?}");
-    assert!(
-        findings[0].starts_with(&format!("snippets/ios-14-17/day-to-day.md:{line}:")),
-        "{findings:?}"
+    common::assert_hand_edited_menu_reported_once(
+        "snippets/ios-14-17/day-to-day.md",
+        "<!-- setting: editions.ios-14-17.menus.calendar_settings -->",
+        "Settings → Kalender",
+        "Settings → Calendar",
     );
-    assert!(output.contains("Settings → Calendar"), "the diff: {output}");
 }
 
 #[test]

@@ -150,54 +150,27 @@ fn a_legacy_edition_answers_where_it_has_the_menus_and_points_to_the_current_ans
         .find(|e| e.status == EditionStatus::Legacy)
         .unwrap();
     let page = answers(&guide, legacy);
-    let mut answered = 0;
-    let mut pointed = 0;
-    for problem in &guide.problems {
-        let pointer = format!("(../current/troubleshooting.md#{})", problem.id);
-        if answer_here(legacy, problem) {
-            answered += 1;
-            assert!(!page.contains(&pointer), "{}", problem.id);
-        } else {
-            pointed += 1;
-            assert!(page.contains(&pointer), "{}", problem.id);
-        }
-    }
-    assert!(answered > 0 && pointed > 0, "{answered} {pointed}");
     // The legacy answers print the legacy menus, never the current ones.
-    assert!(!page.contains("Settings → Apps → Calendar"));
+    common::assert_legacy_answers_or_points(
+        &page,
+        "troubleshooting.md",
+        guide
+            .problems
+            .iter()
+            .map(|p| (p.id.as_str(), answer_here(legacy, p))),
+    );
 }
 
 /// A generated answer edited by hand is reported once, by the snippets check, at its line and
 /// with the diff; `--fix` never edits a generated file, and says to regenerate it.
 #[test]
 fn a_hand_edited_answer_is_reported_once_and_never_fixed_by_hand() {
-    let tree = common::copy_of_repository_guide();
-    let path = tree.path().join("snippets/ios-14-17/problems.md");
-    let text = std::fs::read_to_string(&path).unwrap();
-    let marker = "<!-- setting: editions.ios-14-17.accounts_path -->";
-    let at = text.find(marker).expect("an answer opens the accounts");
-    let before = &text[..at];
-    let start = before.rfind("**Settings").unwrap() + 2;
-    let line = before.matches('\n').count() + 1;
-    let edited = format!("{}Settings → Calendars{}", &text[..start], &text[at - 2..]);
-    std::fs::write(&path, &edited).unwrap();
-    let (code, output) = common::verify(tree.path(), &["--no-build"]);
-    assert_eq!(code, 1, "{output}");
-    let findings: Vec<String> = common::diagnostic_lines(&output)
-        .into_iter()
-        .filter(|l| l.starts_with("snippets/ios-14-17/problems.md"))
-        .collect();
-    assert_eq!(findings.len(), 1, "reported once: {findings:#?}");
-    assert!(
-        findings[0].starts_with(&format!("snippets/ios-14-17/problems.md:{line}:")),
-        "{findings:?}"
+    let (tree, path, edited) = common::assert_hand_edited_menu_reported_once(
+        "snippets/ios-14-17/problems.md",
+        "<!-- setting: editions.ios-14-17.accounts_path -->",
+        "Settings → Calendars",
+        "Settings → Mail → Accounts",
     );
-    assert!(
-        output.contains("Settings → Mail → Accounts"),
-        "the diff: {output}"
-    );
-    assert!(output.contains("cargo xtask snippets"), "{output}");
-
     let (_, fixed) = common::verify(tree.path(), &["--no-build", "--fix"]);
     assert_eq!(
         std::fs::read_to_string(&path).unwrap(),

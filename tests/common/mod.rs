@@ -242,3 +242,72 @@ macro_rules! assert_snapshots_of {
         assert!(count > 0, "no snapshot for {}", $test);
     }};
 }
+
+/// Edits, in a copy of the repository's guide, the generated menu path marked `marker` in
+/// `snippet` (a path under the root) to `replacement`, and asserts that `verify` reports it once,
+/// by the snippets check, at its line, with `expected` (the generated path) in the diff.
+/// Returns the copy, the snippet's path and its edited text.
+pub fn assert_hand_edited_menu_reported_once(
+    snippet: &str,
+    marker: &str,
+    replacement: &str,
+    expected: &str,
+) -> (TempDir, PathBuf, String) {
+    let tree = copy_of_repository_guide();
+    let path = tree.path().join(snippet);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let at = text
+        .find(marker)
+        .expect("the snippet shows the marked menu");
+    let before = &text[..at];
+    let start = before.rfind("**Settings").unwrap() + 2;
+    let line = before.matches('\n').count() + 1;
+    let edited = format!("{}{replacement}{}", &text[..start], &text[at - 2..]);
+    std::fs::write(&path, &edited).unwrap();
+    let (code, output) = verify(tree.path(), &["--no-build"]);
+    assert_eq!(code, 1, "{output}");
+    let findings: Vec<String> = diagnostic_lines(&output)
+        .into_iter()
+        .filter(|l| l.starts_with(snippet))
+        .collect();
+    assert_eq!(findings.len(), 1, "reported once: {findings:#?}");
+    assert!(
+        findings[0].starts_with(&format!("{snippet}:{line}:")),
+        "{findings:?}"
+    );
+    assert!(output.contains(expected), "the diff: {output}");
+    assert!(output.contains("cargo xtask snippets"), "{output}");
+    (tree, path, edited)
+}
+
+/// Asserts the legacy edition's rule on its generated `page`: each `(id, answered_here)` is
+/// either answered on the page or points to the current edition's `current_page#id`, never
+/// both; some of each; and no current menu (`Settings → Apps`) is printed.
+pub fn assert_legacy_answers_or_points<'a>(
+    page: &str,
+    current_page: &str,
+    items: impl IntoIterator<Item = (&'a str, bool)>,
+) {
+    let (mut answered, mut pointed) = (0, 0);
+    for (id, here) in items {
+        let pointer = format!("(../current/{current_page}#{id})");
+        assert_eq!(!page.contains(&pointer), here, "{id}");
+        if here {
+            answered += 1;
+        } else {
+            pointed += 1;
+        }
+    }
+    assert!(answered > 0 && pointed > 0, "{answered} {pointed}");
+    assert!(!page.contains("Settings → Apps"));
+}
+
+/// The ids of every element of a built page.
+pub fn ids_of(html: &Path) -> std::collections::BTreeSet<String> {
+    let text = std::fs::read_to_string(html).unwrap();
+    xtask::html::start_tags(&text)
+        .into_iter()
+        .filter_map(|tag| tag.attributes.into_iter().find(|(n, _)| n == "id"))
+        .map(|(_, value)| value)
+        .collect()
+}
