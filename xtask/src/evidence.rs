@@ -106,7 +106,11 @@ pub fn evidence_markdown(
         }
         out.push_str(&format!("## {heading}\n\n"));
         for fact in group.iter() {
+            // Each fact in a box of its own, so a phone lays out only the ones on screen
+            // (`content-visibility` in theme/head.hbs): the page holds every fact of the guide.
+            out.push_str("<div class=\"fact\">\n\n");
             write_fact(&mut out, guide, settings, shown, fact, &to_root);
+            out.push_str("</div>\n\n");
         }
     }
     out
