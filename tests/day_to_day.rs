@@ -46,12 +46,9 @@ fn the_table_has_a_row_per_question_that_matches_its_answer() {
         assert_eq!(rows.len(), guide.day_to_day.len(), "{}", edition.id);
         for (question, (target, cells)) in guide.day_to_day.iter().zip(&rows) {
             assert_eq!(target, &question.id);
-            let expected = [
-                question.iphone.can,
-                question.outlook_app.can,
-                question.outlook_web.can,
-            ]
-            .map(|can| can.cell().to_string());
+            let expected = question
+                .cells()
+                .map(|(_, cell)| cell.can.cell().to_string());
             assert_eq!(cells, &expected, "{}", question.id);
             assert!(page.contains(&format!("{{#{}}}", question.id)));
         }
@@ -60,7 +57,7 @@ fn the_table_has_a_row_per_question_that_matches_its_answer() {
     let all: Vec<Can> = guide
         .day_to_day
         .iter()
-        .flat_map(|q| [q.iphone.can, q.outlook_app.can, q.outlook_web.can])
+        .flat_map(|q| q.cells().map(|(_, cell)| cell.can))
         .collect();
     for can in [Can::Yes, Can::No, Can::Partly, Can::NotSaid] {
         assert!(all.contains(&can), "{can:?}");
@@ -72,11 +69,7 @@ fn a_cell_no_page_speaks_to_says_so_and_a_cell_that_speaks_cites_its_fact() {
     let guide = repository_guide();
     let page = chapter(&guide, &guide.editions[0]);
     for question in &guide.day_to_day {
-        for (app, cell) in [
-            ("iphone", &question.iphone),
-            ("outlook_app", &question.outlook_app),
-            ("outlook_web", &question.outlook_web),
-        ] {
+        for (app, cell) in question.cells() {
             let marker = format!("<!-- fact: day_to_day.{}.{app}.text -->", question.id);
             assert_eq!(
                 page.contains(&marker),

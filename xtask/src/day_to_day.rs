@@ -8,7 +8,7 @@
 
 use std::fmt::Write as _;
 
-use crate::model::day_to_day::{APPS, TABLE_ANCHOR};
+use crate::model::day_to_day::TABLE_ANCHOR;
 use crate::model::schema::{AppAnswer, DailyQuestion, Edition, Guide};
 use crate::model::GENERATED_HEADER as HEADER;
 use crate::troubleshooting::{
@@ -21,6 +21,13 @@ pub const DAY_TO_DAY_PAGE: &str = "day-to-day.md";
 
 /// What a cell says when no page we could read speaks to it.
 pub const NOT_SAID: &str = "No page we could read says.";
+
+/// The words a reader knows each app by, in the order of `DailyQuestion::cells`.
+const APP_LABELS: [&str; 3] = [
+    "The iPhone’s Calendar",
+    "The Outlook app",
+    "Outlook on the web",
+];
 
 /// One edition's day-to-day snippet: the table, then every answer in the YAML's order.
 pub fn chapter(guide: &Guide, edition: &Edition) -> String {
@@ -59,14 +66,12 @@ fn write_table(out: &mut String, guide: &Guide) {
     out.push_str("| Question | iPhone | Outlook app | Web |\n");
     out.push_str("| --- | --- | --- | --- |\n");
     for question in &guide.day_to_day {
+        let [iphone, app, web] = question.cells().map(|(_, cell)| cell.can.cell());
         let _ = writeln!(
             out,
-            "| [{}](#{}) | {} | {} | {} |",
+            "| [{}](#{}) | {iphone} | {app} | {web} |",
             table_text(&question.row),
             question.id,
-            question.iphone.can.cell(),
-            question.outlook_app.can.cell(),
-            question.outlook_web.can.cell()
         );
     }
     out.push_str("\n</div>\n");
@@ -85,12 +90,8 @@ fn table_text(text: &str) -> String {
 fn write_answer(out: &mut String, guide: &Guide, edition: &Edition, question: &DailyQuestion) {
     let id = &question.id;
     let mut seen = Vec::new();
-    for (position, (app, label)) in APPS.iter().enumerate() {
-        let cell = match *app {
-            "iphone" => &question.iphone,
-            "outlook_app" => &question.outlook_app,
-            _ => &question.outlook_web,
-        };
+    for (position, ((app, cell), label)) in question.cells().into_iter().zip(APP_LABELS).enumerate()
+    {
         write_cell(
             out,
             guide,

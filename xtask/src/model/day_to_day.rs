@@ -16,14 +16,6 @@ use crate::model::yaml_spans::{Spans, Step};
 /// The anchor of the side-by-side table on each edition's day-to-day page.
 pub const TABLE_ANCHOR: &str = "calendar-or-outlook";
 
-/// The three apps a question is answered for: the field name (a setting key's segment) and the
-/// words a reader knows the app by.
-pub const APPS: [(&str, &str); 3] = [
-    ("iphone", "The iPhone’s Calendar"),
-    ("outlook_app", "The Outlook app"),
-    ("outlook_web", "Outlook on the web"),
-];
-
 /// Checks `day_to_day:` against the problems and kinds (already checked by
 /// `model::problems::validate`) and the editions.
 pub fn validate(text: &str, spans: Option<&Spans>, guide: &Guide) -> Result<(), Diagnostic> {
@@ -51,12 +43,7 @@ pub fn validate(text: &str, spans: Option<&Spans>, guide: &Guide) -> Result<(), 
                 "reader words and links name an answer by its id alone; choose another",
             ));
         }
-        let cells = [
-            ("iphone", &question.iphone),
-            ("outlook_app", &question.outlook_app),
-            ("outlook_web", &question.outlook_web),
-        ];
-        for (app, cell) in cells {
+        for (app, cell) in question.cells() {
             let path = [
                 Step::Key("day_to_day"),
                 item,

@@ -462,6 +462,18 @@ pub struct DailyQuestion {
     pub steps: Vec<FixStep>,
 }
 
+impl DailyQuestion {
+    /// The three answers with their field names (a setting key's segment), in the order pages
+    /// print them: the iPhone's Calendar first.
+    pub fn cells(&self) -> [(&'static str, &AppAnswer); 3] {
+        [
+            ("iphone", &self.iphone),
+            ("outlook_app", &self.outlook_app),
+            ("outlook_web", &self.outlook_web),
+        ]
+    }
+}
+
 /// What one app does for a question.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
